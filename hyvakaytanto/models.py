@@ -1,0 +1,165 @@
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.enums import Phase
+
+FIRST_AWARD_YEAR = 2007
+
+# The timeline in the order its moments must follow; each window is half-open, so a
+# deadline is the first instant at which the window is closed (27.2. 24:00 = 28.2. 00:00).
+TIMELINE = (
+    "nomination_opens_at",
+    "nomination_closes_at",
+    "scoring_closes_at",
+    "voting_opens_at",
+    "voting_closes_at",
+)
+
+
+class Competition(models.Model):
+    """One year of the award, from the call for nominations to the published result."""
+
+    year = models.PositiveSmallIntegerField(
+        _("vuosi"), unique=True, validators=[MinValueValidator(FIRST_AWARD_YEAR)]
+    )
+    title = models.CharField(_("otsikko"), max_length=200)
+    introduction = models.TextField(
+        _("johdanto"), help_text=_("Etusivulla näkyvä kuvaus vuoden kilpailusta.")
+    )
+    prize_text = models.TextField(
+        _("palkinto"),
+        help_text=_("Esimerkiksi: 1000 euroa ja matka sosiaalialan konferenssiin ulkomaille."),
+    )
+    nomination_opens_at = models.DateTimeField(_("ehdotusaika alkaa"))
+    nomination_closes_at = models.DateTimeField(
+        _("ehdotusaika päättyy"),
+        help_text=_("Ensimmäinen hetki, jolloin ehdotuksia ei enää oteta vastaan."),
+    )
+    scoring_closes_at = models.DateTimeField(
+        _("arviointi päättyy"), help_text=_("Tämän jälkeen raati ei voi muuttaa pisteitään.")
+    )
+    voting_opens_at = models.DateTimeField(_("äänestys alkaa"))
+    voting_closes_at = models.DateTimeField(
+        _("äänestys päättyy"),
+        help_text=_(
+            "Ensimmäinen hetki, jolloin ääniä ei enää oteta vastaan. "
+            "Jos äänestys päättyy 27.2., kirjoita 28.2. klo 0.00."
+        ),
+    )
+    finalists_published_at = models.DateTimeField(
+        _("finalistit julkistettu"), null=True, blank=True, editable=False
+    )
+    results_published_at = models.DateTimeField(
+        _("tulokset julkistettu"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kilpailuvuosi")
+        verbose_name_plural = _("kilpailuvuodet")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="hyvakaytanto_competition_year_since_2007",
+                condition=Q(year__gte=FIRST_AWARD_YEAR),
+            ),
+            models.CheckConstraint(
+                name="hyvakaytanto_competition_timeline_in_order",
+                condition=Q(nomination_opens_at__lt=F("nomination_closes_at"))
+                & Q(nomination_closes_at__lte=F("scoring_closes_at"))
+                & Q(scoring_closes_at__lte=F("voting_opens_at"))
+                & Q(voting_opens_at__lt=F("voting_closes_at")),
+                violation_error_message=_("Aikataulun päivämäärät eivät ole oikeassa järjestyksessä."),
+            ),
+            models.CheckConstraint(
+                name="hyvakaytanto_competition_results_after_finalists",
+                condition=Q(results_published_at__isnull=True)
+                | Q(finalists_published_at__isnull=False),
+                violation_error_message=_(
+                    "Tuloksia ei voi julkistaa ennen kuin finalistit on julkistettu."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.year)
+
+    def clean(self) -> None:
+        """Name the first field that breaks the timeline's order, in Finnish."""
+        messages = {
+            "nomination_closes_at": _("Ehdotusajan on päätyttävä sen alkamisen jälkeen."),
+            "scoring_closes_at": _("Arviointi voi päättyä aikaisintaan ehdotusajan päättyessä."),
+            "voting_opens_at": _("Äänestys voi alkaa aikaisintaan arvioinnin päätyttyä."),
+            "voting_closes_at": _("Äänestyksen on päätyttävä sen alkamisen jälkeen."),
+        }
+        strict = {"nomination_closes_at", "voting_closes_at"}
+        for earlier, later in zip(TIMELINE, TIMELINE[1:], strict=False):
+            start, end = getattr(self, earlier), getattr(self, later)
+            if start is None or end is None:
+                continue
+            if end < start or (later in strict and end == start):
+                raise ValidationError({later: messages[later]})
+
+    def phase_at(self, moment: datetime) -> Phase:
+        """The phase at ``moment`` (an aware datetime): a pure function of the timeline."""
+        if self.results_published_at is not None and self.results_published_at <= moment:
+            return Phase.PUBLISHED
+        if moment < self.nomination_opens_at:
+            return Phase.DRAFT
+        if moment < self.nomination_closes_at:
+            return Phase.NOMINATION
+        finalists_public = (
+            self.finalists_published_at is not None and self.finalists_published_at <= moment
+        )
+        # Voting cannot start before the finalists are public, whatever the calendar says.
+        if not finalists_public or moment < self.voting_opens_at:
+            return Phase.REVIEW
+        if moment < self.voting_closes_at:
+            return Phase.VOTING
+        return Phase.DELIBERATION
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_at(timezone.now())
+
+
+class Criterion(models.Model):
+    """One of the four fixed award criteria, seeded by a data migration."""
+
+    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
+    name_fi = models.CharField(_("nimi (suomi)"), max_length=200)
+    name_sv = models.CharField(_("nimi (ruotsi)"), max_length=200)
+    name_en = models.CharField(_("nimi (englanti)"), max_length=200)
+    guidance_fi = models.TextField(_("ohje (suomi)"))
+    guidance_sv = models.TextField(_("ohje (ruotsi)"))
+    guidance_en = models.TextField(_("ohje (englanti)"))
+
+    class Meta:
+        verbose_name = _("arviointikriteeri")
+        verbose_name_plural = _("arviointikriteerit")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def _in_active_language(self, field: str) -> str:
+        language = (get_language() or "fi")[:2]
+        if language not in {"fi", "sv", "en"}:
+            language = "fi"
+        return getattr(self, f"{field}_{language}") or getattr(self, f"{field}_fi")
+
+    @property
+    def name(self) -> str:
+        return self._in_active_language("name")
+
+    @property
+    def guidance(self) -> str:
+        return self._in_active_language("guidance")

@@ -1,0 +1,67 @@
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition
+
+# Offsets of each timeline moment from the start of nominations, in days, shaped like a real
+# year: nominations in autumn, the jury over winter, the public vote in February.
+_DEMO_TIMELINE_DAYS = {
+    "nomination_opens_at": 0,
+    "nomination_closes_at": 60,
+    "scoring_closes_at": 100,
+    "voting_opens_at": 110,
+    "voting_closes_at": 131,
+}
+# How far into the timeline "now" falls for each phase the demo can show.
+_DEMO_NOW_AT_DAY = {
+    Phase.DRAFT: -14,
+    Phase.NOMINATION: 30,
+    Phase.REVIEW: 80,
+    Phase.VOTING: 120,
+    Phase.DELIBERATION: 140,
+}
+
+
+@transaction.atomic
+def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Competition:
+    """Create or reset the demo year so that it is in ``phase`` at ``now``.
+
+    The year is the one whose vote falls in the coming spring. Writes one Competition row;
+    re-running moves its dates (and clears its publication stamps) instead of adding a year.
+    """
+    if phase == Phase.PUBLISHED:
+        raise ValueError("A published demo year needs results; choose an earlier phase.")
+    now = now or timezone.now()
+    local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = local_midnight - timedelta(days=_DEMO_NOW_AT_DAY[phase])
+    timeline = {
+        field: start + timedelta(days=days)  # wall-clock days: midnight stays midnight over DST
+        for field, days in _DEMO_TIMELINE_DAYS.items()
+    }
+    year = timeline["voting_closes_at"].year
+    finalists_published_at = (
+        timeline["voting_opens_at"] if phase in {Phase.VOTING, Phase.DELIBERATION} else None
+    )
+    competition, _ = Competition.objects.update_or_create(
+        year=year,
+        defaults={
+            **timeline,
+            "title": f"Hyvä käytäntö {year}",
+            "introduction": (
+                "Talentia etsii jälleen sosiaalialan hyvää käytäntöä. Ehdota toimintamallia, "
+                "joka on helposti sovellettava, asiakkaiden ja työntekijöiden hyväksi havaitsema, "
+                "yhteiskunnallisesti vaikuttava ja arvioitu. Palkintoraati valitsee ehdotuksista "
+                "finalistit, joista yleisö äänestää suosikkinsa, ja raati valitsee voittajan."
+            ),
+            "prize_text": (
+                "Palkinto on 1000 euroa ja matka sosiaalialan konferenssiin ulkomaille. "
+                "Matka maksetaan enintään kahdelle osallistujalle."
+            ),
+            "finalists_published_at": finalists_published_at,
+            "results_published_at": None,
+        },
+    )
+    return competition

@@ -1,0 +1,45 @@
+from datetime import datetime, time, timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+DATE_FORMAT = "j.n.Y"  # 27.2.2022, the Finnish way, in every language of the site
+
+
+@register.filter
+def day(value: datetime | None) -> str:
+    """The local (Helsinki) date of an instant: 27.2.2022."""
+    if value is None:
+        return ""
+    return format_date(timezone.localtime(value), DATE_FORMAT)
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """The local date and time of an instant: 27.2.2022 klo 9.00."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(date)s klo %(time)s") % {
+        "date": format_date(local, DATE_FORMAT),
+        "time": format_date(local, "G.i"),
+    }
+
+
+@register.filter
+def deadline(value: datetime | None) -> str:
+    """A closing instant as people say it.
+
+    Windows are half-open, so "voting ends 27.2." is stored as 28.2. 00:00 Helsinki time;
+    that reads back as "27.2.2022". Any other time of day is shown with the time.
+    """
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if local.time() == time(0, 0):
+        return format_date(local - timedelta(days=1), DATE_FORMAT)
+    return moment(value)

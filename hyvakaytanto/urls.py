@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from hyvakaytanto import views
+
+admin.site.site_header = "Hyvä käytäntö"
+admin.site.site_title = "Hyvä käytäntö"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("archive.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
