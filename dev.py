@@ -34,8 +34,8 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 
 def ensure_dependencies() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed (this is %d.%d)." % sys.version_info[:2])
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before anything checks it
+        sys.exit("Python 3.11 or newer is needed (this is {}.{}).".format(*sys.version_info[:2]))
     if not PYTHON.exists():
         say(f"Creating the virtual environment {VENV.relative_to(ROOT)}/")
         venv.create(VENV, with_pip=True)
@@ -54,7 +54,10 @@ def start() -> None:
     ensure_dependencies()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     manage = [PYTHON, "manage.py"]
-    say("Migrating the database" + ("" if "DATABASE_URL" in env else " (embedded PostgreSQL in .data/)"))
+    say(
+        "Migrating the database"
+        + ("" if "DATABASE_URL" in env else " (embedded PostgreSQL in .data/)")
+    )
     run(*manage, "migrate", "--no-input", env=env)
     say("Loading the demo competition")
     run(*manage, "demo_data", env=env)
@@ -65,7 +68,10 @@ def start() -> None:
 
 def test(pytest_args: list[str]) -> None:
     ensure_dependencies()
-    say("Running the test suite" + ("" if "DATABASE_URL" in os.environ else " on the embedded PostgreSQL"))
+    say(
+        "Running the test suite"
+        + ("" if "DATABASE_URL" in os.environ else " on the embedded PostgreSQL")
+    )
     os.chdir(ROOT)
     os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *pytest_args])
 

@@ -23,7 +23,9 @@ class AwardYear(models.Model):
     )
     awarded = models.BooleanField(_("palkinto jaettiin"), default=True)
     note = models.TextField(
-        _("huomautus"), blank=True, help_text=_("Näytetään arkistossa, esim. miksi palkintoa ei jaettu.")
+        _("huomautus"),
+        blank=True,
+        help_text=_("Näytetään arkistossa, esim. miksi palkintoa ei jaettu."),
     )
     competition = models.OneToOneField(
         Competition,
@@ -78,14 +80,18 @@ class Award(models.Model):
     kind = models.CharField(_("tunnustus"), max_length=32, choices=AwardKind.choices)
     practice_name = models.CharField(_("käytäntö"), max_length=300)
     organisation = models.CharField(
-        _("organisaatio(t)"), max_length=500, blank=True,
+        _("organisaatio(t)"),
+        max_length=500,
+        blank=True,
         help_text=_("Jätä tyhjäksi, jos lähde ei kerro organisaatiota."),
     )
     description = models.TextField(_("lyhyt kuvaus"), blank=True)
     jury_statement = models.TextField(_("raadin perustelut"), blank=True)
     innokyla_url = models.URLField(_("Innokylä-linkki"), blank=True, max_length=500)
     order = models.PositiveSmallIntegerField(
-        _("järjestys"), default=0, help_text=_("Saman tunnustuksen saaneiden keskinäinen järjestys.")
+        _("järjestys"),
+        default=0,
+        help_text=_("Saman tunnustuksen saaneiden keskinäinen järjestys."),
     )
 
     class Meta:
@@ -97,7 +103,9 @@ class Award(models.Model):
             models.UniqueConstraint(
                 fields=["year", "kind", "practice_name"],
                 name="archive_award_one_per_practice_kind_year",
-                violation_error_message=_("Käytäntö on jo merkitty tälle vuodelle samalla tunnustuksella."),
+                violation_error_message=_(
+                    "Käytäntö on jo merkitty tälle vuodelle samalla tunnustuksella."
+                ),
             ),
             models.CheckConstraint(
                 name="archive_award_kind_valid", condition=Q(kind__in=AwardKind.values)

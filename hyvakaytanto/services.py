@@ -29,7 +29,7 @@ _DEMO_NOW_AT_DAY = {
 def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Competition:
     """Create or reset the demo year so that it is in ``phase`` at ``now``.
 
-    The year is the one whose vote falls in the coming spring. Writes one Competition row;
+    The year is the one whose ceremony is in the coming spring. Writes one Competition row;
     re-running moves its dates (and clears its publication stamps) instead of adding a year.
     """
     if phase == Phase.PUBLISHED:
@@ -41,7 +41,8 @@ def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Com
         field: start + timedelta(days=days)  # wall-clock days: midnight stays midnight over DST
         for field, days in _DEMO_TIMELINE_DAYS.items()
     }
-    year = timeline["voting_closes_at"].year
+    # The award is named after the spring of its vote and ceremony: from July on, next year's.
+    year = local_midnight.year + 1 if local_midnight.month >= 7 else local_midnight.year
     finalists_published_at = (
         timeline["voting_opens_at"] if phase in {Phase.VOTING, Phase.DELIBERATION} else None
     )

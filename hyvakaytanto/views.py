@@ -1,10 +1,10 @@
 from django.shortcuts import render
 
-from archive.queries import latest_winners
 from hyvakaytanto.queries import criteria, current_competition
 
 
 def home(request):
+    """The front page: the current competition, phase by phase (the archive adds its part)."""
     competition = current_competition()
     return render(
         request,
@@ -13,6 +13,5 @@ def home(request):
             "competition": competition,
             "phase": competition.phase if competition else None,
             "criteria": criteria(),
-            "latest_winners": latest_winners(),
         },
     )

@@ -7,8 +7,11 @@ from tests.factories.hyvakaytanto import CompetitionFactory
 def staff_user(django_user_model):
     """Communications staff: a superuser who sets up the year in the admin."""
     return django_user_model.objects.create_user(
-        username="viestinta", email="viestinta@talentia.example", password="x",
-        is_staff=True, is_superuser=True,
+        username="viestinta",
+        email="viestinta@talentia.example",
+        password="x",
+        is_staff=True,
+        is_superuser=True,
     )
 
 

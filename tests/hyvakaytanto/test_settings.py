@@ -1,0 +1,113 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hyvakaytanto.embedded_db import embedded_database_settings
+from hyvakaytanto.env import env_bool, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**environment: str) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with exactly this environment."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **environment}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'hyvakaytanto.settings';"
+            "from django.conf import settings; db = settings.DATABASES['default'];"
+            "print(db['HOST'], db['NAME'], settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("off", False)])
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+
+    assert env_bool("FLAG", default=not expected) is expected
+
+
+def test_env_bool_refuses_a_typo_instead_of_reading_it_as_false(monkeypatch):
+    monkeypatch.setenv("FLAG", "ture")
+
+    with pytest.raises(ImproperlyConfigured, match="FLAG='ture' is not a boolean"):
+        env_bool("FLAG", default=True)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", "hyvakaytanto.fi, www.hyvakaytanto.fi,")
+
+    assert env_list("HOSTS", []) == ["hyvakaytanto.fi", "www.hyvakaytanto.fi"]
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
+    result = load_settings(DATABASE_URL="postgres://app:pw@db.example:5433/hk")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_settings_use_database_url_when_it_is_set():
+    result = load_settings(DATABASE_URL="postgres://app:pw@db.example:5433/hk", SECRET_KEY="s" * 50)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["db.example", "hk", "False"]
+
+
+def test_settings_refuse_a_database_url_that_is_not_postgresql():
+    result = load_settings(DATABASE_URL="sqlite:///db.sqlite3", SECRET_KEY="s" * 50)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must point to PostgreSQL" in result.stderr
+
+
+def test_debug_off_is_the_default():
+    result = load_settings(DATABASE_URL="postgres://app:pw@db.example/hk", SECRET_KEY="s" * 50)
+
+    assert result.stdout.split()[-1] == "False"
+
+
+@pytest.mark.django_db
+def test_without_database_url_a_process_reuses_the_embedded_server_and_leaves_it_running(
+    django_db_blocker,
+):
+    result = load_settings(DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+    host = Path(result.stdout.split()[0])
+    assert host.resolve() == (ROOT / ".data" / "postgres").resolve()
+    # That process has exited; the server this test run uses must still answer.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_embedded_server_that_cannot_start_gives_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder's parent should be")
+
+    with pytest.raises(ImproperlyConfigured, match="set DATABASE_URL"):
+        embedded_database_settings(blocker / "postgres")
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_source = (ROOT / "hyvakaytanto" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings_source))
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
+
+    assert read == listed
