@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from hyvakaytanto.checks import embedded_database_in_production
 from hyvakaytanto.embedded_db import embedded_database_settings
 from hyvakaytanto.env import env_bool, env_list
 
@@ -111,3 +112,11 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
 
     assert read == listed
+
+
+def test_deploy_check_warns_when_production_would_run_on_the_embedded_server(settings):
+    settings.EMBEDDED_DATABASE = True
+    assert [w.id for w in embedded_database_in_production(None)] == ["hyvakaytanto.W001"]
+
+    settings.EMBEDDED_DATABASE = False
+    assert embedded_database_in_production(None) == []
