@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.db import models
 
 from archive.models import Award, AwardYear
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AwardInline(admin.TabularInline):
     model = Award
+    formfield_overrides = HTTPS_URLS
     extra = 0
     fields = ["kind", "practice_name", "organisation", "innokyla_url", "order"]
 
@@ -25,3 +29,4 @@ class AwardAdmin(admin.ModelAdmin):
     list_select_related = ["year"]
     search_fields = ["practice_name", "organisation"]
     autocomplete_fields = ["year"]
+    formfield_overrides = HTTPS_URLS

@@ -166,3 +166,27 @@ class Criterion(models.Model):
     @property
     def guidance(self) -> str:
         return self._in_active_language("guidance")
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted per client and fixed time window, shared by every app server.
+
+    Lives in PostgreSQL because it is the one shared state of the deployment: a cache in
+    one process would let a client spread its requests over many processes, and Django's
+    database cache cannot increment atomically. See ``hyvakaytanto.ratelimit``.
+    """
+
+    key = models.CharField(max_length=128)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="hyvakaytanto_ratelimitcounter_one_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="hyvakaytanto_ratelimit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -15,3 +15,7 @@ def home(request):
             "criteria": criteria(),
         },
     )
+
+
+def privacy(request):
+    return render(request, "hyvakaytanto/privacy.html")

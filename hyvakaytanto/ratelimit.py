@@ -1,0 +1,82 @@
+"""Fixed-window rate limits counted in PostgreSQL.
+
+Each call is one atomic upsert, so concurrent requests on any number of app servers are all
+counted. Clients are identified by a keyed hash of their address (or of an e-mail address),
+never by the address itself.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from hyvakaytanto.models import RateLimitCounter
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    count: int
+    window: timedelta
+
+
+def client_address(request) -> str:
+    """The client's address, honouring X-Forwarded-For only from the trusted proxies.
+
+    With ``TRUSTED_PROXY_COUNT = n`` the n-th address from the right of X-Forwarded-For is the
+    client as the outermost trusted proxy saw it; anything left of it could be forged.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def pseudonym(value: str) -> str:
+    """A keyed hash that identifies a client or address without storing it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def _window_start(now: datetime, window: timedelta) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
+    """Count one request by ``identity``; True while it is within ``limit``.
+
+    One upsert per call; rows of earlier windows for the same key are removed as it goes.
+    """
+    now = now or timezone.now()
+    key = f"{limit.scope}:{pseudonym(identity)}"
+    start = _window_start(now, limit.window)
+    table = RateLimitCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE key = %s AND window_start < %s", [key, start])  # noqa: S608
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1)
+            ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1
+            RETURNING count
+            """,  # noqa: S608 - the table name is ours, every value is a parameter
+            [key, start],
+        )
+        (count,) = cursor.fetchone()
+    return count <= limit.count
+
+
+def clear_expired(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Remove counters of windows that ended long ago; returns how many."""
+    deleted, _ = RateLimitCounter.objects.filter(
+        window_start__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

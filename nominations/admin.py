@@ -1,0 +1,211 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.models import Competition
+from nominations import services
+from nominations.forms import IneligibleForm
+from nominations.models import CriterionAnswer, Nomination
+from nominations.permissions import can_export_nominations, can_mark_ineligible
+from nominations.queries import export_dataset, nominations_per_competition
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class CriterionAnswerInline(admin.StackedInline):
+    model = CriterionAnswer
+    extra = 0
+    can_delete = False
+    fields = ["criterion", "text"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    """Nominations are the nominators' words: staff read them and rule, never rewrite them."""
+
+    list_display = [
+        "practice_name",
+        "organisations",
+        "competition_year",
+        "region",
+        "state",
+        "submitted_at",
+    ]
+    list_filter = ["competition", "state", "region"]
+    list_select_related = ["competition"]
+    search_fields = ["practice_name", "organisations", "contact_name", "contact_email"]
+    date_hierarchy = "submitted_at"
+    inlines = [CriterionAnswerInline]
+    actions = ["mark_ineligible"]
+    change_list_template = "admin/nominations/nomination/change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "competition",
+                    "state",
+                    "ineligible_reason",
+                    "practice_name",
+                    "summary",
+                    "organisations",
+                    "region",
+                    "target_group",
+                    "innokyla_url_link",
+                ]
+            },
+        ),
+        (_("Arviointi ja liitteet"), {"fields": ["evaluation", "attachment_links"]}),
+        (
+            _("Yhteyshenkilö"),
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_title",
+                    "contact_email",
+                    "contact_phone",
+                    "language",
+                ]
+            },
+        ),
+        (
+            _("Ajat ja suostumukset"),
+            {
+                "fields": [
+                    "submitted_at",
+                    "updated_at",
+                    "withdrawn_at",
+                    "publish_consent",
+                    "privacy_acknowledged_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("competition")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("vuosi"), ordering="competition__year")
+    def competition_year(self, nomination: Nomination) -> int:
+        return nomination.competition.year
+
+    @admin.display(description=_("Innokylä-linkki"))
+    def innokyla_url_link(self, nomination: Nomination) -> str:
+        if not nomination.innokyla_url:
+            return "–"
+        return format_html(
+            '<a href="{0}" rel="noopener noreferrer">{0}</a>', nomination.innokyla_url
+        )
+
+    @admin.display(description=_("liitteet"))
+    def attachment_links(self, nomination: Nomination) -> str:
+        attachments = nomination.attachments.all()
+        if not attachments:
+            return "–"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>',
+            (
+                (reverse("nominations:attachment_download", args=[a.pk]), a.original_name)
+                for a in attachments
+            ),
+        )
+
+    @admin.action(description=_("Merkitse kelpaamattomaksi (ehdottajalle lähtee viesti)"))
+    def mark_ineligible(self, request, queryset):
+        if not can_mark_ineligible(request.user):
+            raise PermissionDenied
+        form = IneligibleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            marked = 0
+            for nomination in queryset:
+                try:
+                    services.nomination_mark_ineligible(
+                        nomination=nomination, reason=form.cleaned_data["reason"]
+                    )
+                    marked += 1
+                except ValidationError as error:
+                    self.message_user(
+                        request, f"{nomination}: {' '.join(error.messages)}", messages.ERROR
+                    )
+            self.message_user(
+                request,
+                gettext("%(count)d ehdotusta merkitty kelpaamattomiksi.") % {"count": marked},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/nominations/nomination/mark_ineligible.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Merkitse kelpaamattomaksi"),
+                "form": form,
+                "nominations": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "export/<int:competition_id>/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="nominations_nomination_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, competition_id: int, file_format: str):
+        if not can_export_nominations(request.user):
+            raise PermissionDenied
+        if file_format not in EXPORT_FORMATS:
+            return redirect("admin:nominations_nomination_changelist")
+        competition = get_object_or_404(Competition, pk=competition_id)
+        dataset = export_dataset(competition)
+        content = dataset.export(file_format)
+        if file_format == "csv":
+            content = "\ufeff" + content  # a BOM so that Excel reads ä and ö right
+        response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+        response["Content-Disposition"] = (
+            f'attachment; filename="ehdotukset-{competition.year}.{file_format}"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "per_competition": nominations_per_competition(),
+            "can_export": can_export_nominations(request.user),
+        }
+        return super().changelist_view(request, extra_context)

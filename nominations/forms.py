@@ -1,0 +1,276 @@
+from urllib.parse import urlsplit
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.html import escape
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.models import Criterion
+from nominations.models import (
+    ANSWER_MAX_LENGTH,
+    EVALUATION_MAX_LENGTH,
+    MAX_ATTACHMENTS,
+    SUMMARY_MAX_LENGTH,
+    Attachment,
+    Nomination,
+)
+from nominations.services import NOMINATION_FIELDS
+from nominations.uploads import ALLOWED_LABEL, check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern from Django's documentation)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class HttpsURLField(forms.URLField):
+    """A link typed without a scheme is taken as https:// (Django 6's default, today)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+def _counted(max_length: int, rows: int) -> forms.Textarea:
+    """A textarea whose limit is shown by a live character counter (static/js/charcount.js)."""
+    return forms.Textarea(attrs={"rows": rows, "maxlength": max_length, "data-counter": "true"})
+
+
+def criterion_field_name(criterion: Criterion) -> str:
+    return f"criterion_{criterion.number}"
+
+
+class NominationForm(forms.ModelForm):
+    """The public nomination form; with ``instance`` it is the nominator's edit form."""
+
+    privacy_acknowledged = forms.BooleanField(
+        label=_("Olen lukenut tietosuojaselosteen."),
+        help_text=format_lazy(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse_lazy("privacy"),
+            _("Lue tietosuojaseloste (avautuu uuteen välilehteen)"),
+        ),
+        error_messages={"required": _("Vahvista, että olet lukenut tietosuojaselosteen.")},
+    )
+    publish_consent = forms.BooleanField(
+        label=_(
+            "Käytännön nimen, kuvauksen ja organisaation saa julkaista, "
+            "jos se valitaan finalistiksi."
+        ),
+        error_messages={"required": _("Ehdotus edellyttää suostumusta julkaisuun.")},
+    )
+    attachments = MultipleFileField(
+        label=_("Liitteet"),
+        required=False,
+        help_text=_(
+            "Esimerkiksi arviointiraportti. Enintään %(count)d tiedostoa, kukin enintään 10 Mt. "
+            "Sallitut tyypit: %(types)s."
+        )
+        % {"count": MAX_ATTACHMENTS, "types": ALLOWED_LABEL},
+    )
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label=_("Poista liitteitä"),
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # A field people never see; bots that fill every input give themselves away.
+    website = forms.CharField(
+        required=False,
+        label=_("Jätä tämä kenttä tyhjäksi"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Nomination
+        fields = NOMINATION_FIELDS
+        field_classes = {"innokyla_url": HttpsURLField}
+        widgets = {
+            "summary": _counted(SUMMARY_MAX_LENGTH, 4),
+            "evaluation": _counted(EVALUATION_MAX_LENGTH, 6),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "contact_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        }
+        help_texts = {
+            "practice_name": _("Nimi, jolla käytäntö tunnetaan, esim. Innokylässä."),
+            "summary": _("Mitä käytännössä tehdään, kenen kanssa ja miksi. Enintään 1000 merkkiä."),
+            "organisations": _("Kaikki käytäntöä kehittäneet ja ehdottavat organisaatiot."),
+            "region": _("Hyvinvointialue, jolla käytäntö on käytössä."),
+            "innokyla_url": _("Jos käytäntö on kuvattu Innokylään, linkki sen kuvaukseen."),
+            "target_group": _("Kenelle käytäntö on tarkoitettu."),
+            "evaluation": _(
+                "Kuka käytännön on arvioinut, millä menetelmillä ja mitä arviointi osoitti. "
+                "Enintään 3000 merkkiä."
+            ),
+        }
+
+    def __init__(self, *args, criteria=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria if criteria is not None else Criterion.objects.all())
+        editing = self.instance.pk is not None
+        regions = self.fields["region"].choices[1:]  # without Django's "---------"
+        self.fields["region"].choices = [("", _("Valitse alue")), *regions]
+        self.fields["innokyla_url"].widget.attrs["placeholder"] = "https://innokyla.fi/…"
+        answers = {}
+        if editing:
+            answers = {a.criterion.number: a.text for a in self.instance.answers.all()}
+        for criterion in self.criteria:
+            self.fields[criterion_field_name(criterion)] = forms.CharField(
+                label=f"{criterion.number}. {criterion.name}",
+                help_text=escape(criterion.guidance),  # crispy renders help texts unescaped
+                max_length=ANSWER_MAX_LENGTH,
+                widget=_counted(ANSWER_MAX_LENGTH, 6),
+                initial=answers.get(criterion.number, ""),
+                error_messages={
+                    "required": _("Kerro, miten käytäntö täyttää kriteerin ”%(name)s”.")
+                    % {"name": criterion.name}
+                },
+            )
+        if editing:
+            del self.fields["privacy_acknowledged"]
+            del self.fields["publish_consent"]
+            self.fields["remove_attachments"].queryset = self.instance.attachments.all()
+        else:
+            del self.fields["remove_attachments"]
+        self.helper = self._helper(editing)
+        # The error summary lists fields in this order: the same as the page shows them.
+        self.order_fields(
+            [
+                "practice_name",
+                "summary",
+                "organisations",
+                "region",
+                "target_group",
+                "innokyla_url",
+                *(criterion_field_name(c) for c in self.criteria),
+                "evaluation",
+                "attachments",
+                "remove_attachments",
+                "contact_name",
+                "contact_title",
+                "contact_email",
+                "contact_phone",
+                "publish_consent",
+                "privacy_acknowledged",
+            ]
+        )
+
+    def _helper(self, editing: bool) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        criteria_fields = [criterion_field_name(c) for c in self.criteria]
+        attachments = ["attachments"] + (["remove_attachments"] if editing else [])
+        consents = [] if editing else ["publish_consent", "privacy_acknowledged"]
+        helper.layout = Layout(
+            Fieldset(
+                _("1. Käytäntö"),
+                "practice_name",
+                "summary",
+                "organisations",
+                "region",
+                "target_group",
+                "innokyla_url",
+                css_id="vaihe-kaytanto",
+            ),
+            Fieldset(_("2. Kriteerit"), *criteria_fields, css_id="vaihe-kriteerit"),
+            Fieldset(
+                _("3. Arviointi ja liitteet"), "evaluation", *attachments, css_id="vaihe-arviointi"
+            ),
+            Fieldset(
+                _("4. Yhteyshenkilö"),
+                "contact_name",
+                "contact_title",
+                "contact_email",
+                "contact_phone",
+                css_id="vaihe-yhteystiedot",
+            ),
+            Fieldset(_("5. Vahvistus"), *consents, css_id="vaihe-vahvistus")
+            if consents
+            else HTML(""),
+            HTML('<div class="visually-hidden" aria-hidden="true">'),
+            "website",
+            HTML("</div>"),
+        )
+        return helper
+
+    def clean_innokyla_url(self) -> str:
+        url = self.cleaned_data["innokyla_url"]
+        if url:
+            host = (urlsplit(url).hostname or "").lower()
+            if host != "innokyla.fi" and not host.endswith(".innokyla.fi"):
+                raise ValidationError(_("Linkin on osoitettava Innokylän sivulle (innokyla.fi)."))
+        return url
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("Lomaketta ei voitu lähettää. Yritä uudelleen."))
+        return ""
+
+    def clean_attachments(self):
+        checked, errors = [], []
+        for upload in self.cleaned_data["attachments"]:
+            try:
+                checked.append(check_upload(upload))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+    def clean(self):
+        cleaned = super().clean()
+        uploads = cleaned.get("attachments") or []
+        kept = 0
+        if self.instance.pk is not None:
+            removed = cleaned.get("remove_attachments") or []
+            kept = len(self.fields["remove_attachments"].queryset) - len(removed)
+        if kept + len(uploads) > MAX_ATTACHMENTS:
+            self.add_error(
+                "attachments",
+                _("Liitteitä voi olla enintään %(max)d. Nyt niitä olisi %(count)d.")
+                % {"max": MAX_ATTACHMENTS, "count": kept + len(uploads)},
+            )
+        return cleaned
+
+    def answers(self) -> dict[int, str]:
+        return {c.number: self.cleaned_data[criterion_field_name(c)] for c in self.criteria}
+
+    def chosen_file_names(self) -> list[str]:
+        """Names of the files the user chose, to tell them which to choose again."""
+        return [f.name for f in self.files.getlist(self.add_prefix("attachments"))]
+
+
+class ResendLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Yhteyshenkilön sähköpostiosoite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class IneligibleForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Syy (lähetetään ehdottajalle)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

@@ -1,0 +1,173 @@
+import hashlib
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition, Criterion
+from nominations.enums import NominationState, Region
+
+SUMMARY_MAX_LENGTH = 1000
+ANSWER_MAX_LENGTH = 3000
+EVALUATION_MAX_LENGTH = 3000
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh private-link token and the hash that is stored in its place."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    # The token has 256 random bits, so a plain SHA-256 cannot be reversed by guessing;
+    # storing only the hash means a database leak does not hand out edit links.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Nomination(models.Model):
+    """A practice nominated for one competition year, with its answers to the criteria."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    practice_name = models.CharField(_("käytännön nimi"), max_length=200)
+    summary = models.CharField(_("lyhyt kuvaus"), max_length=SUMMARY_MAX_LENGTH)
+    organisations = models.CharField(_("ehdottava organisaatio tai organisaatiot"), max_length=500)
+    region = models.CharField(_("alue"), max_length=32, choices=Region.choices)
+    innokyla_url = models.URLField(_("Innokylä-linkki"), max_length=500, blank=True)
+    target_group = models.CharField(_("kohderyhmä"), max_length=300)
+    evaluation = models.CharField(
+        _("miten käytäntöä on arvioitu"), max_length=EVALUATION_MAX_LENGTH
+    )
+    contact_name = models.CharField(_("yhteyshenkilön nimi"), max_length=200)
+    contact_title = models.CharField(_("tehtävänimike"), max_length=200)
+    contact_email = models.EmailField(_("sähköposti"), max_length=254)
+    contact_phone = models.CharField(_("puhelin"), max_length=40)
+    publish_consent = models.BooleanField(
+        _("suostumus julkaisuun"),
+        help_text=_("Käytännön nimen ja kuvauksen saa julkaista, jos se valitaan finalistiksi."),
+    )
+    privacy_acknowledged_at = models.DateTimeField(_("tietosuojaseloste luettu"))
+    language = models.CharField(_("asiointikieli"), max_length=8, default="fi")
+    state = models.CharField(
+        _("tila"),
+        max_length=16,
+        choices=NominationState.choices,
+        default=NominationState.SUBMITTED,
+    )
+    ineligible_reason = models.TextField(_("syy, miksi ei kelpoinen"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("lähetetty"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ehdotus")
+        verbose_name_plural = _("ehdotukset")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["competition", "state"], name="nominations_competition_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="nominations_nomination_state_valid",
+                condition=Q(state__in=NominationState.values),
+            ),
+            models.CheckConstraint(
+                name="nominations_nomination_ineligible_has_reason",
+                condition=~Q(state=NominationState.INELIGIBLE) | ~Q(ineligible_reason=""),
+            ),
+            models.CheckConstraint(
+                name="nominations_nomination_withdrawn_has_time",
+                condition=~Q(state=NominationState.WITHDRAWN) | Q(withdrawn_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="nominations_nomination_consent_given", condition=Q(publish_consent=True)
+            ),
+            models.CheckConstraint(
+                name="nominations_nomination_region_valid", condition=Q(region__in=Region.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.practice_name
+
+    @property
+    def is_editable(self) -> bool:
+        """The nominator may still edit or withdraw.
+
+        Reads ``self.competition``: a query unless it was loaded with select_related.
+        """
+        return (
+            self.state == NominationState.SUBMITTED and self.competition.phase == Phase.NOMINATION
+        )
+
+    def private_url(self, token: str) -> str:
+        return reverse("nominations:detail", kwargs={"token": token})
+
+
+class CriterionAnswer(models.Model):
+    """The nomination's argument for one criterion."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("vastaus"), max_length=ANSWER_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("kriteerivastaus")
+        verbose_name_plural = _("kriteerivastaukset")
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "criterion"],
+                name="nominations_criterionanswer_one_per_criterion",
+            ),
+            models.CheckConstraint(
+                name="nominations_criterionanswer_not_blank", condition=~Q(text="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} – {self.criterion}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Attachment(models.Model):
+    """A file supporting a nomination, kept outside every public URL.
+
+    The stored name is random; the user's file name is kept only to show it.
+    """
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=_private_storage, upload_to="attachments/%Y/", max_length=200)
+    original_name = models.CharField(_("tiedoston nimi"), max_length=255)
+    content_type = models.CharField(_("tiedostotyyppi"), max_length=100)
+    size = models.PositiveIntegerField(_("koko (tavua)"))
+    uploaded_at = models.DateTimeField(_("lisätty"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("liite")
+        verbose_name_plural = _("liitteet")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="nominations_attachment_size_limit",
+                condition=Q(size__gt=0) & Q(size__lte=MAX_ATTACHMENT_BYTES),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

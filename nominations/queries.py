@@ -1,0 +1,101 @@
+import re
+
+import tablib
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from hyvakaytanto.models import Competition, Criterion
+from nominations.enums import NominationState
+from nominations.models import CriterionAnswer, Nomination, hash_token
+
+
+def nomination_for_token(token: str) -> Nomination | None:
+    """The nomination behind a private link, with everything its page shows (3 queries)."""
+    return (
+        Nomination.objects.select_related("competition")
+        .prefetch_related(
+            Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
+            "attachments",
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def nominations_per_competition() -> QuerySet[Competition]:
+    """Each competition year with its nomination counts (one query), for staff."""
+    live = ~Q(nominations__state=NominationState.WITHDRAWN)
+    return Competition.objects.annotate(
+        nominations_total=Count("nominations"),
+        nominations_live=Count("nominations", filter=live),
+        nominations_ineligible=Count(
+            "nominations", filter=Q(nominations__state=NominationState.INELIGIBLE)
+        ),
+    ).order_by("-year")
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s()-]*")
+
+
+def _spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
+
+    A phone number like +358 40 123 4567 is left as it is.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "=@\t\r" or (value[0] in "+-" and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def export_dataset(competition: Competition) -> tablib.Dataset:
+    """The competition's nominations with their answers, one row each (3 queries)."""
+    criteria = list(Criterion.objects.order_by("number"))
+    nominations = (
+        Nomination.objects.filter(competition=competition)
+        .prefetch_related("answers")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("submitted_at", "pk")
+    )
+    dataset = tablib.Dataset(
+        headers=[
+            "Käytäntö",
+            "Lyhyt kuvaus",
+            "Organisaatiot",
+            "Alue",
+            "Kohderyhmä",
+            "Innokylä",
+            *[f"{c.number}. {c.name_fi}" for c in criteria],
+            "Arviointi",
+            "Liitteitä",
+            "Yhteyshenkilö",
+            "Tehtävänimike",
+            "Sähköposti",
+            "Puhelin",
+            "Tila",
+            "Lähetetty",
+        ],
+        title=f"Ehdotukset {competition.year}",
+    )
+    for nomination in nominations:
+        answers = {a.criterion_id: a.text for a in nomination.answers.all()}
+        row = [
+            nomination.practice_name,
+            nomination.summary,
+            nomination.organisations,
+            nomination.get_region_display(),
+            nomination.target_group,
+            nomination.innokyla_url,
+            *[answers.get(c.pk, "") for c in criteria],
+            nomination.evaluation,
+            nomination.attachment_count,
+            nomination.contact_name,
+            nomination.contact_title,
+            nomination.contact_email,
+            nomination.contact_phone,
+            nomination.get_state_display(),
+            timezone.localtime(nomination.submitted_at).strftime("%d.%m.%Y %H.%M"),
+        ]
+        dataset.append([_spreadsheet_safe(value) for value in row])
+    return dataset

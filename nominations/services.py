@@ -1,0 +1,231 @@
+"""Writes for nominations: one function per use case, each in one transaction."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition, Criterion
+from nominations.enums import NominationState
+from nominations.models import MAX_ATTACHMENTS, Attachment, CriterionAnswer, Nomination, new_token
+from nominations.uploads import CheckedUpload
+
+# The nomination's own fields that the public form writes.
+NOMINATION_FIELDS = (
+    "practice_name",
+    "summary",
+    "organisations",
+    "region",
+    "innokyla_url",
+    "target_group",
+    "evaluation",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class NominationClosed(ValidationError):
+    """The competition is not taking nominations or changes now."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    nomination: Nomination
+    token: str
+
+
+def _require_nomination_phase(competition: Competition) -> None:
+    if competition.phase != Phase.NOMINATION:
+        raise NominationClosed(_("Ehdotusaika ei ole käynnissä, joten muutoksia ei voi tehdä."))
+
+
+def _require_editable(nomination: Nomination) -> None:
+    _require_nomination_phase(nomination.competition)
+    if nomination.state != NominationState.SUBMITTED:
+        raise NominationClosed(_("Ehdotus on peruttu tai hylätty, eikä sitä voi enää muuttaa."))
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(nomination: Nomination, template: str, context: Mapping) -> None:
+    """E-mail the contact person in the language they used, once the transaction commits."""
+    with translation.override(nomination.language):
+        subject = render_to_string(f"nominations/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"nominations/email/{template}.txt", context)
+    recipient = nomination.contact_email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=False))
+
+
+def _save_answers(nomination: Nomination, answers: Mapping[int, str]) -> None:
+    criteria = {c.number: c for c in Criterion.objects.all()}
+    for number, text in answers.items():
+        CriterionAnswer.objects.update_or_create(
+            nomination=nomination, criterion=criteria[number], defaults={"text": text}
+        )
+
+
+def _save_attachments(nomination: Nomination, uploads: Iterable[CheckedUpload]) -> None:
+    for upload in uploads:
+        attachment = Attachment(
+            nomination=nomination,
+            original_name=upload.file.name[:255],
+            content_type=upload.content_type,
+            size=upload.file.size,
+        )
+        # The stored name is random: a user's file name never reaches the file system.
+        attachment.file.save(f"{uuid.uuid4().hex}.{upload.extension}", upload.file, save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def nomination_submit(
+    *,
+    competition: Competition,
+    data: Mapping,
+    answers: Mapping[int, str],
+    uploads: Iterable[CheckedUpload] = (),
+    language: str = "fi",
+) -> Submitted:
+    """Receive a nomination during the nomination phase.
+
+    Side effects: one Nomination, one CriterionAnswer per criterion, the attachments stored in
+    private storage, and a confirmation e-mail with the private link after commit.
+    Raises NominationClosed outside the nomination phase (server time).
+    """
+    _require_nomination_phase(competition)
+    uploads = list(uploads)
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(_("Liitteitä voi olla enintään %(max)d.") % {"max": MAX_ATTACHMENTS})
+    token, token_hash = new_token()
+    nomination = Nomination.objects.create(
+        competition=competition,
+        **{field: data[field] for field in NOMINATION_FIELDS},
+        publish_consent=True,
+        privacy_acknowledged_at=timezone.now(),
+        language=language,
+        token_hash=token_hash,
+    )
+    _save_answers(nomination, answers)
+    _save_attachments(nomination, uploads)
+    _send(
+        nomination,
+        "confirmation",
+        {
+            "nomination": nomination,
+            "answers": answers_for_email(nomination),
+            "private_url": _absolute(nomination.private_url(token)),
+        },
+    )
+    return Submitted(nomination=nomination, token=token)
+
+
+def answers_for_email(nomination: Nomination) -> list[CriterionAnswer]:
+    return list(nomination.answers.select_related("criterion").order_by("criterion__number"))
+
+
+@transaction.atomic
+def nomination_update(
+    *,
+    nomination: Nomination,
+    data: Mapping,
+    answers: Mapping[int, str],
+    uploads: Iterable[CheckedUpload] = (),
+    remove_attachment_ids: Iterable[int] = (),
+) -> Nomination:
+    """Change a nomination through its private link until the nomination deadline.
+
+    Side effects: updates the nomination and its answers, deletes the chosen attachments
+    (files included, after commit) and stores new ones. The row is locked so that two
+    browser tabs cannot together exceed the attachment limit.
+    Raises NominationClosed after the deadline or for a withdrawn or ineligible nomination.
+    """
+    nomination = (
+        Nomination.objects.select_for_update().select_related("competition").get(pk=nomination.pk)
+    )
+    _require_editable(nomination)
+    uploads = list(uploads)
+    removed = list(nomination.attachments.filter(pk__in=list(remove_attachment_ids)))
+    kept = nomination.attachments.count() - len(removed)
+    if kept + len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(_("Liitteitä voi olla enintään %(max)d.") % {"max": MAX_ATTACHMENTS})
+    for field in NOMINATION_FIELDS:
+        setattr(nomination, field, data[field])
+    nomination.save(update_fields=[*NOMINATION_FIELDS, "updated_at"])
+    _save_answers(nomination, answers)
+    for attachment in removed:
+        stored = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+    _save_attachments(nomination, uploads)
+    return nomination
+
+
+@transaction.atomic
+def nomination_withdraw(*, nomination: Nomination) -> Nomination:
+    """The nominator withdraws their nomination before the deadline.
+
+    Side effects: state and time of withdrawal saved; a confirmation e-mail after commit.
+    """
+    nomination = (
+        Nomination.objects.select_for_update().select_related("competition").get(pk=nomination.pk)
+    )
+    _require_editable(nomination)
+    nomination.state = NominationState.WITHDRAWN
+    nomination.withdrawn_at = timezone.now()
+    nomination.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    _send(nomination, "withdrawn", {"nomination": nomination})
+    return nomination
+
+
+@transaction.atomic
+def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomination:
+    """Staff rule a nomination out of the competition, with the reason told to the nominator.
+
+    Side effects: state and reason saved; an e-mail to the contact person after commit.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Kerro syy, joka lähetetään ehdottajalle."))
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.state == NominationState.WITHDRAWN:
+        raise ValidationError(_("Peruttua ehdotusta ei voi merkitä kelpaamattomaksi."))
+    nomination.state = NominationState.INELIGIBLE
+    nomination.ineligible_reason = reason
+    nomination.save(update_fields=["state", "ineligible_reason", "updated_at"])
+    _send(nomination, "ineligible", {"nomination": nomination, "reason": reason})
+    return nomination
+
+
+@transaction.atomic
+def nomination_resend_links(*, competition: Competition, email: str) -> int:
+    """Send fresh private links for every live nomination with this contact address.
+
+    Each link replaces the earlier one (only a hash is stored, so an old link cannot be
+    looked up and re-sent). Returns how many were sent; the caller must not reveal it.
+    """
+    nominations = list(
+        Nomination.objects.select_for_update()
+        .filter(competition=competition, contact_email__iexact=email.strip())
+        .exclude(state=NominationState.WITHDRAWN)
+    )
+    for nomination in nominations:
+        token, nomination.token_hash = new_token()
+        nomination.save(update_fields=["token_hash", "updated_at"])
+        _send(
+            nomination,
+            "link",
+            {"nomination": nomination, "private_url": _absolute(nomination.private_url(token))},
+        )
+    return len(nominations)

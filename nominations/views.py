@@ -1,0 +1,218 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.queries import criteria, current_competition
+from hyvakaytanto.ratelimit import Limit, client_address, hit
+from nominations import services
+from nominations.forms import NominationForm, ResendLinkForm
+from nominations.models import Attachment
+from nominations.permissions import can_edit_through_link, can_view_nominations
+from nominations.queries import nomination_for_token
+
+SUBMIT_LIMIT = Limit("nomination-submit", count=10, window=timedelta(hours=1))
+RESEND_LIMIT = Limit("nomination-resend", count=5, window=timedelta(hours=1))
+RESEND_PER_ADDRESS_LIMIT = Limit("nomination-resend-address", count=3, window=timedelta(hours=1))
+
+
+def _nomination_or_404(token: str):
+    nomination = nomination_for_token(token)
+    if nomination is None:
+        raise Http404(_("Ehdotusta ei löytynyt."))
+    return nomination
+
+
+def _form_page(request, form, *, nomination=None, token=None, status=200):
+    chosen = form.chosen_file_names() if form.is_bound and form.errors else []
+    return render(
+        request,
+        "nominations/form.html",
+        {
+            "form": form,
+            "nomination": nomination,
+            "token": token,
+            "files_to_choose_again": chosen,
+            "competition": nomination.competition if nomination else current_competition(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def nominate(request):
+    competition = current_competition()
+    is_open = competition is not None and competition.phase == Phase.NOMINATION
+    if not is_open and request.method == "GET":
+        return render(request, "nominations/closed.html", {"competition": competition})
+    form = NominationForm(request.POST or None, request.FILES or None, criteria=criteria())
+    if not is_open:
+        # The deadline passed while the form was being filled in: give the text back.
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Ehdotusaika on päättynyt, joten ehdotusta ei voitu vastaanottaa. "
+                "Voit kopioida kirjoittamasi tekstit talteen alta."
+            ),
+        )
+        return _form_page(request, form, status=403)
+    if request.method == "GET" or not form.is_valid():
+        return _form_page(request, form, status=200 if request.method == "GET" else 400)
+    if not hit(SUBMIT_LIMIT, client_address(request)):
+        form.add_error(
+            None, _("Liian monta ehdotusta lyhyessä ajassa. Yritä uudelleen tunnin kuluttua.")
+        )
+        return _form_page(request, form, status=429)
+    try:
+        submitted = services.nomination_submit(
+            competition=competition,
+            data=form.cleaned_data,
+            answers=form.answers(),
+            uploads=form.cleaned_data["attachments"],
+            language=translation.get_language() or "fi",
+        )
+    except services.NominationClosed as closed:
+        form.add_error(None, closed)
+        return _form_page(request, form, status=403)
+    messages.success(
+        request,
+        _(
+            "Kiitos! Ehdotus on vastaanotettu. Lähetimme vahvistuksen ja tämän sivun linkin "
+            "osoitteeseen %(email)s. Linkin kautta voit muokata ehdotusta tai perua sen "
+            "ehdotusajan loppuun asti."
+        )
+        % {"email": submitted.nomination.contact_email},
+    )
+    return redirect(submitted.nomination.private_url(submitted.token))
+
+
+@require_http_methods(["GET"])
+def nomination_detail(request, token: str):
+    nomination = _nomination_or_404(token)
+    return render(
+        request,
+        "nominations/detail.html",
+        {"nomination": nomination, "token": token, "editable": can_edit_through_link(nomination)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request, token: str):
+    nomination = _nomination_or_404(token)
+    if not can_edit_through_link(nomination):
+        messages.error(request, _("Ehdotusaika on päättynyt, joten ehdotusta ei voi enää muokata."))
+        return render(
+            request,
+            "nominations/detail.html",
+            {"nomination": nomination, "token": token, "editable": False},
+            status=403,
+        )
+    form = NominationForm(
+        request.POST or None, request.FILES or None, instance=nomination, criteria=criteria()
+    )
+    if request.method == "GET" or not form.is_valid():
+        return _form_page(
+            request,
+            form,
+            nomination=nomination,
+            token=token,
+            status=200 if request.method == "GET" else 400,
+        )
+    try:
+        services.nomination_update(
+            nomination=nomination,
+            data=form.cleaned_data,
+            answers=form.answers(),
+            uploads=form.cleaned_data["attachments"],
+            remove_attachment_ids=[a.pk for a in form.cleaned_data["remove_attachments"]],
+        )
+    except services.NominationClosed as closed:
+        form.add_error(None, closed)
+        return _form_page(request, form, nomination=nomination, token=token, status=403)
+    messages.success(request, _("Muutokset on tallennettu."))
+    return redirect("nominations:detail", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def nomination_withdraw(request, token: str):
+    nomination = _nomination_or_404(token)
+    if request.method == "POST":
+        try:
+            services.nomination_withdraw(nomination=nomination)
+        except services.NominationClosed as closed:
+            messages.error(request, closed.message)
+        else:
+            messages.success(
+                request, _("Ehdotus on peruttu. Lähetimme vahvistuksen sähköpostiisi.")
+            )
+        return redirect("nominations:detail", token=token)
+    if not can_edit_through_link(nomination):
+        return redirect("nominations:detail", token=token)
+    return render(request, "nominations/withdraw.html", {"nomination": nomination, "token": token})
+
+
+@require_http_methods(["GET"])
+def nomination_attachment(request, token: str, pk: int):
+    """An attachment, for the nominator whose private link it belongs to."""
+    nomination = _nomination_or_404(token)
+    attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
+    return _download(attachment)
+
+
+@require_http_methods(["GET"])
+def attachment_download(request, pk: int):
+    """An attachment, for staff who may read nominations; a 404 for everybody else."""
+    if not can_view_nominations(request.user):
+        raise Http404
+    return _download(get_object_or_404(Attachment, pk=pk))
+
+
+def _download(attachment: Attachment) -> FileResponse:
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def resend_link(request):
+    form = ResendLinkForm(request.POST or None)
+    competition = current_competition()
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        allowed = hit(RESEND_LIMIT, client_address(request)) and hit(
+            RESEND_PER_ADDRESS_LIMIT, email
+        )
+        if not allowed:
+            form.add_error(
+                None, _("Liian monta pyyntöä lyhyessä ajassa. Yritä uudelleen tunnin kuluttua.")
+            )
+            return render(request, "nominations/resend.html", {"form": form}, status=429)
+        if competition is not None:
+            services.nomination_resend_links(competition=competition, email=email)
+        # The same answer whether or not the address has nominations.
+        messages.info(
+            request,
+            _(
+                "Jos osoitteella on tämän vuoden ehdotuksia, lähetimme niiden uudet linkit "
+                "osoitteeseen %(email)s. Aiemmat linkit eivät enää toimi."
+            )
+            % {"email": email},
+        )
+        return redirect("nominations:resend")
+    return render(
+        request,
+        "nominations/resend.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,74 @@
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from threading import Barrier
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+
+from hyvakaytanto.models import RateLimitCounter
+from hyvakaytanto.ratelimit import Limit, client_address, hit
+
+LIMIT = Limit("test", count=3, window=timedelta(hours=1))
+NOON = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_hit_allows_up_to_the_limit_within_a_window():
+    results = [hit(LIMIT, "203.0.113.1", now=NOON + timedelta(minutes=m)) for m in range(4)]
+
+    assert results == [True, True, True, False]
+
+
+@pytest.mark.django_db
+def test_a_new_window_starts_afresh_and_clears_the_old_one():
+    for _ in range(4):
+        hit(LIMIT, "203.0.113.1", now=NOON)
+
+    assert hit(LIMIT, "203.0.113.1", now=NOON + timedelta(hours=1)) is True
+    assert RateLimitCounter.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_clients_are_counted_apart_and_stored_only_as_pseudonyms():
+    for _ in range(3):
+        hit(LIMIT, "203.0.113.1", now=NOON)
+
+    assert hit(LIMIT, "203.0.113.2", now=NOON) is True
+    assert not RateLimitCounter.objects.filter(key__contains="203.0.113").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_requests_on_separate_connections_are_all_counted():
+    limit = Limit("burst", count=1000, window=timedelta(hours=1))
+    threads = 20
+    barrier = Barrier(threads)
+
+    def one_request(_):
+        try:
+            barrier.wait()
+            return hit(limit, "198.51.100.9", now=NOON)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(one_request, range(threads)))
+
+    assert results == [True] * threads
+    assert RateLimitCounter.objects.get(key__startswith="burst:").count == threads
+
+
+def test_client_address_is_the_connecting_address_without_trusted_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert client_address(request) == "10.0.0.5"
+
+
+def test_client_address_ignores_what_the_client_wrote_left_of_the_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.50"
+    )
+
+    assert client_address(request) == "203.0.113.50"
