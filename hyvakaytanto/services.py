@@ -66,3 +66,9 @@ def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Com
         },
     )
     return competition
+
+
+def competition_mark_finalists_published(*, competition: Competition, at: datetime) -> None:
+    """Stamp the moment the finalists became public (called by the jury's publishing service)."""
+    competition.finalists_published_at = at
+    competition.save(update_fields=["finalists_published_at", "updated_at"])

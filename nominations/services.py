@@ -59,11 +59,15 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(nomination: Nomination, template: str, context: Mapping) -> None:
-    """E-mail the contact person in the language they used, once the transaction commits."""
+def email_contact(nomination: Nomination, template: str, context: Mapping) -> None:
+    """E-mail the nomination's contact person in the language they used, after commit.
+
+    ``template`` names a pair ``<template>_subject.txt`` and ``<template>.txt``; other apps
+    pass their own (``"jury/email/finalist"``). Must run inside the caller's transaction.
+    """
     with translation.override(nomination.language):
-        subject = render_to_string(f"nominations/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"nominations/email/{template}.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
     recipient = nomination.contact_email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=False))
 
@@ -119,9 +123,9 @@ def nomination_submit(
     )
     _save_answers(nomination, answers)
     _save_attachments(nomination, uploads)
-    _send(
+    email_contact(
         nomination,
-        "confirmation",
+        "nominations/email/confirmation",
         {
             "nomination": nomination,
             "answers": answers_for_email(nomination),
@@ -185,7 +189,7 @@ def nomination_withdraw(*, nomination: Nomination) -> Nomination:
     nomination.state = NominationState.WITHDRAWN
     nomination.withdrawn_at = timezone.now()
     nomination.save(update_fields=["state", "withdrawn_at", "updated_at"])
-    _send(nomination, "withdrawn", {"nomination": nomination})
+    email_contact(nomination, "nominations/email/withdrawn", {"nomination": nomination})
     return nomination
 
 
@@ -204,7 +208,9 @@ def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomina
     nomination.state = NominationState.INELIGIBLE
     nomination.ineligible_reason = reason
     nomination.save(update_fields=["state", "ineligible_reason", "updated_at"])
-    _send(nomination, "ineligible", {"nomination": nomination, "reason": reason})
+    email_contact(
+        nomination, "nominations/email/ineligible", {"nomination": nomination, "reason": reason}
+    )
     return nomination
 
 
@@ -223,9 +229,9 @@ def nomination_resend_links(*, competition: Competition, email: str) -> int:
     for nomination in nominations:
         token, nomination.token_hash = new_token()
         nomination.save(update_fields=["token_hash", "updated_at"])
-        _send(
+        email_contact(
             nomination,
-            "link",
+            "nominations/email/link",
             {"nomination": nomination, "private_url": _absolute(nomination.private_url(token))},
         )
     return len(nominations)

@@ -162,7 +162,7 @@ def nomination_attachment(request, token: str, pk: int):
     """An attachment, for the nominator whose private link it belongs to."""
     nomination = _nomination_or_404(token)
     attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
-    return _download(attachment)
+    return attachment_response(attachment)
 
 
 @require_http_methods(["GET"])
@@ -170,10 +170,11 @@ def attachment_download(request, pk: int):
     """An attachment, for staff who may read nominations; a 404 for everybody else."""
     if not can_view_nominations(request.user):
         raise Http404
-    return _download(get_object_or_404(Attachment, pk=pk))
+    return attachment_response(get_object_or_404(Attachment, pk=pk))
 
 
-def _download(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Send an attachment as a download; callers check who may have it."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -155,8 +155,9 @@ def test_admin_list_query_count_does_not_grow_with_nominations(
     NominationFactory.create_batch(count)
 
     # session, user, two counts, the page of nominations, filters' competitions, per-year
-    # counts, date hierarchy, and the action's content type
-    with django_assert_num_queries(9):
+    # counts, date hierarchy, the action's content type, and the sidebar asking the jury
+    # screens whether this user sits on a panel or oversees one
+    with django_assert_num_queries(11):
         response = staff_client.get(reverse(CHANGELIST))
 
     assert len(response.context["cl"].result_list) == count

@@ -1,0 +1,516 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from hyvakaytanto.models import Competition, Criterion
+from jury import permissions, queries, services
+from jury.enums import JuryRole, Recognition
+from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
+from jury.models import (
+    ConflictOfInterest,
+    Finalist,
+    JuryMember,
+    OverallComment,
+    RankingEntry,
+    Score,
+    ScoringNomination,
+)
+from nominations.models import Attachment
+from nominations.views import attachment_response
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _has_seat(request) -> bool:
+    """Whether the user sits on any panel; asked once per request (the admin asks often)."""
+    if not hasattr(request, "_jury_has_seat"):
+        request._jury_has_seat = JuryMember.objects.filter(user=request.user).exists()
+    return request._jury_has_seat
+
+
+def _visible_competition_ids(request) -> list[int]:
+    """Years whose jury work the user may oversee: every year for staff with the ranking
+    permission who sit on no panel, otherwise the years they chair. Once per request."""
+    if not hasattr(request, "_jury_visible_ids"):
+        user = request.user
+        if user.has_perm("jury.view_ranking") and not _has_seat(request):
+            years = Competition.objects.all()
+        else:
+            years = Competition.objects.filter(
+                jury_members__user=user, jury_members__role=JuryRole.CHAIR
+            )
+        request._jury_visible_ids = list(years.values_list("pk", flat=True))
+    return request._jury_visible_ids
+
+
+# --- The juror's own list and the scoring screen ------------------------------------------
+
+
+@admin.register(ScoringNomination)
+class ScoringNominationAdmin(admin.ModelAdmin):
+    list_display = ["practice_name", "organisations", "year", "my_status"]
+    list_filter = ["competition"]
+    search_fields = ["practice_name", "organisations"]
+    change_list_template = "admin/jury/scoringnomination/change_list.html"
+
+    def get_queryset(self, request):
+        return queries.nominations_for_juror(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _has_seat(request)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("vuosi"), ordering="competition__year")
+    def year(self, nomination) -> int:
+        return nomination.competition.year
+
+    @admin.display(description=_("oma tilanne"), ordering="my_done")
+    def my_status(self, nomination) -> str:
+        if nomination.my_conflict:
+            return gettext("Esteellinen")
+        if nomination.my_done:
+            return gettext("Pisteytetty")
+        return gettext("Arvioimatta")
+
+    def changelist_view(self, request, extra_context=None):
+        states = list(self.get_queryset(request).values_list("my_done", flat=True))
+        total, done = len(states), sum(states)
+        return super().changelist_view(
+            request, {**(extra_context or {}), "progress_done": done, "progress_total": total}
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:nomination_id>/liite/<int:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="jury_scoringnomination_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _nomination_or_404(self, request, object_id):
+        nomination = (
+            self.get_queryset(request)
+            .prefetch_related("answers__criterion", "attachments")
+            .filter(pk=object_id)
+            .first()
+        )
+        if nomination is None:
+            raise Http404
+        return nomination
+
+    def attachment_view(self, request, nomination_id: int, attachment_id: int):
+        nomination = self._nomination_or_404(request, nomination_id)
+        return attachment_response(
+            get_object_or_404(Attachment, pk=attachment_id, nomination=nomination)
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The scoring screen: the nomination beside the score sheet."""
+        nomination = self._nomination_or_404(request, object_id)
+        seat = JuryMember.objects.get(user=request.user, competition=nomination.competition)
+        criteria = list(Criterion.objects.order_by("number"))
+        own_scores = list(Score.objects.filter(juror=seat, nomination=nomination))
+        own_comment = OverallComment.objects.filter(juror=seat, nomination=nomination).first()
+        sheet = ScoreSheetForm(
+            criteria=criteria, existing=own_scores, overall=own_comment.text if own_comment else ""
+        )
+        conflict_form = ConflictForm()
+        if request.method == "POST":
+            try:
+                if "declare_conflict" in request.POST:
+                    conflict_form = ConflictForm(request.POST)
+                    if conflict_form.is_valid():
+                        services.conflict_declare(
+                            seat=seat,
+                            nomination=nomination,
+                            reason=conflict_form.cleaned_data["reason"],
+                        )
+                        messages.success(request, gettext("Esteellisyys on kirjattu."))
+                        return redirect(request.path)
+                else:
+                    sheet = ScoreSheetForm(request.POST, criteria=criteria)
+                    if sheet.is_valid():
+                        services.score_save(
+                            seat=seat,
+                            nomination=nomination,
+                            scores=sheet.scores(),
+                            overall_comment=sheet.cleaned_data["overall_comment"],
+                        )
+                        messages.success(request, gettext("Pisteet on tallennettu."))
+                        return redirect(request.path)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        conflict = ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).first()
+        see_panel = permissions.can_see_panel_scores(request.user, nomination, len(criteria))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": nomination.practice_name,
+            "opts": self.model._meta,
+            "nomination": nomination,
+            "seat": seat,
+            "sheet": sheet,
+            "conflict": conflict,
+            "conflict_form": conflict_form,
+            "can_score": permissions.can_score(request.user, nomination),
+            "scoring_open": permissions.scoring_is_open(nomination.competition),
+            "panel_scores": list(queries.panel_scores(nomination)) if see_panel else None,
+            "panel_comments": list(queries.panel_comments(nomination)) if see_panel else None,
+        }
+        return TemplateResponse(request, "admin/jury/scoringnomination/score.html", context)
+
+
+# --- The chair's ranking ------------------------------------------------------------------
+
+
+def _mean_column(number: int):
+    @admin.display(description=f"K{number}", ordering=f"mean_{number}")
+    def column(self, entry):
+        if entry.viewer_conflict:
+            return "–"
+        value = getattr(entry, f"mean_{number}")
+        return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+    return column
+
+
+@admin.register(RankingEntry)
+class RankingAdmin(admin.ModelAdmin):
+    list_display = [
+        "practice_name",
+        "year",
+        "mean_1",
+        "mean_2",
+        "mean_3",
+        "mean_4",
+        "total_score",
+        "juror_count_display",
+        "disagreement_flag",
+        "conflict_count_display",
+        "is_finalist",
+    ]
+    list_filter = ["competition"]
+    search_fields = ["practice_name", "organisations"]
+    actions = ["shortlist", "export_csv", "export_xlsx"]
+    list_per_page = 500
+
+    mean_1 = _mean_column(1)
+    mean_2 = _mean_column(2)
+    mean_3 = _mean_column(3)
+    mean_4 = _mean_column(4)
+
+    def get_queryset(self, request):
+        visible = _visible_competition_ids(request)
+        mine = JuryMember.objects.filter(user=request.user).values("pk")
+        return queries.ranking(RankingEntry.objects.filter(competition__in=visible)).annotate(
+            viewer_conflict=Exists(
+                ConflictOfInterest.objects.filter(nomination=OuterRef("pk"), juror__in=mine)
+            ),
+            finalist_exists=Exists(Finalist.objects.filter(nomination=OuterRef("pk"))),
+        )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return bool(_visible_competition_ids(request))
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_list_display_links(self, request, list_display):
+        return None
+
+    @admin.display(description=_("vuosi"), ordering="competition__year")
+    def year(self, entry) -> int:
+        return entry.competition.year
+
+    @admin.display(description=_("yhteensä"), ordering="total")
+    def total_score(self, entry) -> str:
+        if entry.viewer_conflict or entry.total is None:
+            return "–"
+        return f"{entry.total:.2f}".replace(".", ",")
+
+    @admin.display(description=_("arvioijia"), ordering="juror_count")
+    def juror_count_display(self, entry) -> int:
+        return entry.juror_count
+
+    @admin.display(description=_("erimielisyys (≥ 3)"), boolean=True, ordering="max_spread")
+    def disagreement_flag(self, entry) -> bool:
+        return bool(entry.disagreement) and not entry.viewer_conflict
+
+    @admin.display(description=_("esteellisiä"), ordering="conflict_count")
+    def conflict_count_display(self, entry) -> int:
+        return entry.conflict_count
+
+    @admin.display(description=_("finalisti"), boolean=True, ordering="finalist_exists")
+    def is_finalist(self, entry) -> bool:
+        return entry.finalist_exists
+
+    @admin.action(description=_("Valitse finalistiksi"))
+    def shortlist(self, request, queryset):
+        chosen = 0
+        for entry in queryset:
+            try:
+                services.finalist_shortlist(nomination=entry, by=request.user)
+                chosen += 1
+            except (ValidationError, PermissionDenied) as error:
+                detail = " ".join(getattr(error, "messages", [])) or gettext("Ei oikeutta.")
+                self.message_user(request, f"{entry}: {detail}", messages.ERROR)
+        if chosen:
+            self.message_user(request, gettext("%(count)d finalistia valittu.") % {"count": chosen})
+
+    def _export(self, request, queryset, file_format):
+        import tablib
+
+        numbers = queries.criterion_numbers()
+        dataset = tablib.Dataset(
+            headers=[
+                "Vuosi",
+                "Käytäntö",
+                "Organisaatiot",
+                *[f"K{n} keskiarvo" for n in numbers],
+                "Yhteensä",
+                "Arvioijia",
+                "Erimielisyys",
+                "Esteellisiä",
+                "Finalisti",
+            ]
+        )
+        for entry in queryset:
+            hidden = entry.viewer_conflict
+            dataset.append(
+                [
+                    entry.competition.year,
+                    entry.practice_name,
+                    entry.organisations,
+                    *[None if hidden else getattr(entry, f"mean_{n}") for n in numbers],
+                    None if hidden else entry.total,
+                    entry.juror_count,
+                    "" if hidden else ("kyllä" if entry.disagreement else ""),
+                    entry.conflict_count,
+                    "kyllä" if entry.finalist_exists else "",
+                ]
+            )
+        response = HttpResponse(dataset.export(file_format), content_type=EXPORT_TYPES[file_format])
+        response["Content-Disposition"] = f'attachment; filename="pisteet.{file_format}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Vie valitut (CSV)"))
+    def export_csv(self, request, queryset):
+        return self._export(request, queryset, "csv")
+
+    @admin.action(description=_("Vie valitut (XLSX)"))
+    def export_xlsx(self, request, queryset):
+        return self._export(request, queryset, "xlsx")
+
+
+# --- The panel -------------------------------------------------------------------------------
+
+
+@admin.register(JuryMember)
+class JuryMemberAdmin(admin.ModelAdmin):
+    """Staff seat jurors; the chair follows each juror's progress here."""
+
+    list_display = ["__str__", "competition", "role", "organisation", "progress", "conflicts"]
+    list_per_page = 200
+    list_filter = ["competition", "role"]
+    list_select_related = ["user", "competition"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        queryset = queries.juror_progress(Competition.objects.values("pk"))
+        if request.user.has_perm("jury.change_jurymember"):
+            return queryset
+        return queryset.filter(competition__in=_visible_competition_ids(request))
+
+    @admin.display(description=_("pisteytetty"), ordering="scored")
+    def progress(self, member) -> str:
+        return f"{member.scored} / {member.nomination_total}"
+
+    @admin.display(description=_("esteellisyyksiä"), ordering="conflict_count")
+    def conflicts(self, member) -> int:
+        return member.conflict_count
+
+
+# --- Finalists and the jury's decision ---------------------------------------------------------
+
+
+@admin.register(Finalist)
+class FinalistAdmin(SimpleHistoryAdmin):
+    list_display = ["nomination", "year", "order", "has_statement", "recognition"]
+    list_filter = ["nomination__competition", "recognition"]
+    list_select_related = ["nomination__competition"]
+    search_fields = ["nomination__practice_name"]
+    fields = [
+        "nomination",
+        "statement",
+        "order",
+        "recognition",
+        "recognition_statement",
+        "shortlisted_at",
+    ]
+    readonly_fields = ["nomination", "recognition", "recognition_statement", "shortlisted_at"]
+    actions = ["publish", "unshortlist", "decide"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("nomination__competition")
+        return queryset.filter(nomination__competition__in=_visible_competition_ids(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_shortlist(request.user, obj.nomination.competition)
+
+    def save_model(self, request, obj, form, change):
+        services.finalist_set_statement(
+            finalist=obj,
+            statement=form.cleaned_data["statement"],
+            order=form.cleaned_data["order"],
+            by=request.user,
+        )
+
+    @admin.display(description=_("vuosi"), ordering="nomination__competition__year")
+    def year(self, finalist) -> int:
+        return finalist.nomination.competition.year
+
+    @admin.display(description=_("perustelut kirjoitettu"), boolean=True)
+    def has_statement(self, finalist) -> bool:
+        return bool(finalist.statement)
+
+    def _each(self, request, queryset, action, done_message):
+        done = 0
+        for finalist in queryset:
+            try:
+                action(finalist)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                detail = " ".join(getattr(error, "messages", [])) or gettext("Ei oikeutta.")
+                self.message_user(request, f"{finalist}: {detail}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=_("Poista finalistien joukosta"))
+    def unshortlist(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda f: services.finalist_unshortlist(finalist=f, by=request.user),
+            gettext("%(count)d poistettu finalisteista."),
+        )
+
+    @admin.action(description=_("Julkista valittujen vuosien finalistit"))
+    def publish(self, request, queryset):
+        competitions = Competition.objects.filter(pk__in=queryset.values("nomination__competition"))
+        for competition in competitions:
+            try:
+                services.finalists_publish(competition=competition, by=request.user)
+                self.message_user(
+                    request,
+                    gettext("Vuoden %(year)s finalistit julkistettu.") % {"year": competition.year},
+                )
+            except (ValidationError, PermissionDenied) as error:
+                detail = " ".join(getattr(error, "messages", [])) or gettext("Ei oikeutta.")
+                self.message_user(request, f"{competition}: {detail}", messages.ERROR)
+
+    @admin.action(description=_("Kirjaa raadin päätös (voittaja tai kunniakirja)"))
+    def decide(self, request, queryset):
+        form = DecisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda f: services.finalist_decide(
+                    finalist=f,
+                    recognition=form.cleaned_data["recognition"] or Recognition.NONE,
+                    statement=form.cleaned_data["statement"],
+                    by=request.user,
+                ),
+                gettext("Päätös kirjattu %(count)d finalistille."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/jury/finalist/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Kirjaa raadin päätös"),
+                "form": form,
+                "finalists": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+# --- History, for staff ---------------------------------------------------------------------------
+
+
+class StaffHistoryAdmin(SimpleHistoryAdmin):
+    """Read-only records with their history, for staff who may see every score."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm("jury.view_ranking")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("jury.view_ranking")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Score)
+class ScoreAdmin(StaffHistoryAdmin):
+    list_display = ["nomination", "juror", "criterion", "value", "updated_at"]
+    list_filter = ["nomination__competition", "criterion"]
+    list_select_related = ["nomination", "juror__user", "juror__competition", "criterion"]
+    search_fields = ["nomination__practice_name", "juror__user__username"]
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(StaffHistoryAdmin):
+    list_display = ["nomination", "juror", "reason", "declared_at"]
+    list_filter = ["nomination__competition"]
+    list_select_related = ["nomination", "juror__user", "juror__competition"]

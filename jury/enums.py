@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JuryRole(models.TextChoices):
+    MEMBER = "member", _("Jäsen")
+    CHAIR = "chair", _("Puheenjohtaja")
+
+
+class Recognition(models.TextChoices):
+    """The jury's decision on a finalist after the public vote."""
+
+    NONE = "", _("Ei päätöstä")
+    WINNER = "winner", _("Voittaja")
+    HONOURABLE_MENTION = "honourable_mention", _("Kunniakirja")
+
+
+SCORE_MIN = 1
+SCORE_MAX = 5
+SCORE_LABELS = {
+    1: _("1 – ei täytä kriteeriä"),
+    2: _("2 – täyttää heikosti"),
+    3: _("3 – täyttää kohtalaisesti"),
+    4: _("4 – täyttää hyvin"),
+    5: _("5 – täyttää erinomaisesti"),
+}
+# Jurors disagree on a criterion when their scores differ by this much or more.
+DISAGREEMENT = 3

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jury.enums import SCORE_LABELS, Recognition
+from jury.models import Score
+from jury.services import CriterionScore
+
+
+class ScoreSheetForm(forms.Form):
+    """One juror's scores for one nomination: every criterion 1–5, comments optional."""
+
+    overall_comment = forms.CharField(
+        label=_("Kokonaisarvio (vapaaehtoinen)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, criteria, existing: list[Score] = (), overall="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        current = {s.criterion_id: s for s in existing}
+        for criterion in self.criteria:
+            score = current.get(criterion.pk)
+            self.fields[f"value_{criterion.pk}"] = forms.TypedChoiceField(
+                label=f"{criterion.number}. {criterion.name}",
+                choices=list(SCORE_LABELS.items()),
+                coerce=int,
+                widget=forms.RadioSelect,
+                initial=score.value if score else None,
+                error_messages={"required": _("Anna pisteet tälle kriteerille.")},
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Kommentti (vapaaehtoinen)"),
+                required=False,
+                max_length=2000,
+                initial=score.comment if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["overall_comment"].initial = overall
+        self.order_fields([*(n for n in self.fields if n != "overall_comment"), "overall_comment"])
+
+    def rows(self):
+        """(criterion, value field, comment field) for the template."""
+        return [(c, self[f"value_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict[int, CriterionScore]:
+        return {
+            c.pk: CriterionScore(
+                value=self.cleaned_data[f"value_{c.pk}"],
+                comment=self.cleaned_data[f"comment_{c.pk}"],
+            )
+            for c in self.criteria
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Esteellisyyden syy"),
+        max_length=500,
+        help_text=_("Esim. olen ollut mukana kehittämässä käytäntöä."),
+    )
+
+
+class DecisionForm(forms.Form):
+    recognition = forms.ChoiceField(
+        label=_("Raadin päätös"), choices=Recognition.choices, required=False
+    )
+    statement = forms.CharField(
+        label=_("Perustelut"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

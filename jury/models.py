@@ -1,0 +1,195 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hyvakaytanto.models import Competition, Criterion
+from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
+from nominations.models import Nomination
+
+
+class JuryMember(models.Model):
+    """A seat on one year's panel (palkintoraati). Jurors are staff users in the Jury group."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="jury_members",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("käyttäjä"),
+        on_delete=models.PROTECT,
+        related_name="jury_seats",
+    )
+    role = models.CharField(
+        _("rooli"), max_length=16, choices=JuryRole.choices, default=JuryRole.MEMBER
+    )
+    organisation = models.CharField(
+        _("organisaatio"),
+        max_length=200,
+        blank=True,
+        help_text=_("Esim. Talentia tai kumppaniorganisaatio."),
+    )
+
+    class Meta:
+        verbose_name = _("raadin jäsen")
+        verbose_name_plural = _("raadin jäsenet")
+        ordering = ["competition", "role", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "user"], name="jury_jurymember_one_seat_per_year"
+            ),
+            models.CheckConstraint(
+                name="jury_jurymember_role_valid", condition=Q(role__in=JuryRole.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.competition.year})"
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == JuryRole.CHAIR
+
+
+class ConflictOfInterest(models.Model):
+    """A juror's declared conflict with a nomination: they neither score it nor see its scores."""
+
+    juror = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.CharField(_("syy"), max_length=500)
+    declared_at = models.DateTimeField(_("ilmoitettu"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("esteellisyys")
+        verbose_name_plural = _("esteellisyydet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "nomination"], name="jury_conflictofinterest_once_per_nomination"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} – {self.nomination}"
+
+
+class Score(models.Model):
+    """One juror's score for one nomination on one criterion."""
+
+    juror = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scores")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(_("pisteet"))
+    comment = models.TextField(_("kommentti"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pisteytys")
+        verbose_name_plural = _("pisteytykset")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "nomination", "criterion"],
+                name="jury_score_one_per_juror_nomination_criterion",
+            ),
+            models.CheckConstraint(
+                name="jury_score_value_in_range",
+                condition=Q(value__gte=SCORE_MIN) & Q(value__lte=SCORE_MAX),
+            ),
+        ]
+        indexes = [models.Index(fields=["nomination", "criterion"], name="jury_score_nom_crit")]
+
+    def __str__(self) -> str:
+        return f"{self.juror}: {self.nomination} / {self.criterion.number} = {self.value}"
+
+
+class OverallComment(models.Model):
+    """A juror's overall comment on a nomination, beside the per-criterion comments."""
+
+    juror = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="comments")
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="jury_comments"
+    )
+    text = models.TextField(_("kokonaisarvio"), max_length=4000)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kokonaisarvio")
+        verbose_name_plural = _("kokonaisarviot")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "nomination"], name="jury_overallcomment_one_per_nomination"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} – {self.nomination}"
+
+
+class Finalist(models.Model):
+    """A shortlisted nomination with the jury's statement, and later the jury's decision."""
+
+    nomination = models.OneToOneField(
+        Nomination, verbose_name=_("ehdotus"), on_delete=models.PROTECT, related_name="finalist"
+    )
+    statement = models.TextField(
+        _("raadin perustelut"),
+        blank=True,
+        help_text=_("Julkaistaan finalistisivulla. Kirjoita ennen finalistien julkistamista."),
+    )
+    order = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+    recognition = models.CharField(
+        _("raadin päätös"), max_length=32, choices=Recognition.choices, blank=True, default=""
+    )
+    recognition_statement = models.TextField(_("päätöksen perustelut"), blank=True)
+    shortlisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    shortlisted_at = models.DateTimeField(_("valittu finalistiksi"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finalisti")
+        verbose_name_plural = _("finalistit")
+        ordering = ["order", "pk"]
+        permissions = [
+            ("publish_finalists", _("Voi julkistaa finalistit")),
+            ("view_ranking", _("Voi nähdä kaikki pisteet ja järjestyksen")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="jury_finalist_recognition_valid",
+                condition=Q(recognition__in=Recognition.values),
+            ),
+            models.CheckConstraint(
+                name="jury_finalist_recognition_has_statement",
+                condition=Q(recognition="") | ~Q(recognition_statement=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.nomination)
+
+
+class ScoringNomination(Nomination):
+    """A nomination as a juror meets it in the admin: to be scored."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("arvioitava ehdotus")
+        verbose_name_plural = _("arvioitavat ehdotukset")
+
+
+class RankingEntry(Nomination):
+    """A nomination in the chair's ranking table."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pisteet ja järjestys")
+        verbose_name_plural = _("pisteet ja järjestys")

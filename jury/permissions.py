@@ -1,0 +1,85 @@
+"""Who may do what in the jury's work. Plain predicates shared by the admin, views and tests.
+
+A juror is a staff user with a seat (JuryMember) on the competition's panel. Staff without a
+seat see the jury's work only through the model permissions named here.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition
+from jury.models import ConflictOfInterest, JuryMember, Score
+from nominations.enums import NominationState
+from nominations.models import Nomination
+
+
+def seat_for(user, competition: Competition) -> JuryMember | None:
+    """The user's seat on the competition's panel (one query), or None."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    return JuryMember.objects.filter(user=user, competition=competition).first()
+
+
+def scoring_is_open(competition: Competition, now: datetime | None = None) -> bool:
+    """Scoring runs from the close of nominations to the scoring deadline (server time)."""
+    now = now or timezone.now()
+    return competition.nomination_closes_at <= now < competition.scoring_closes_at
+
+
+def has_conflict(seat: JuryMember, nomination: Nomination) -> bool:
+    return ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).exists()
+
+
+def has_scored_fully(seat: JuryMember, nomination: Nomination, criteria_count: int) -> bool:
+    return Score.objects.filter(juror=seat, nomination=nomination).count() >= criteria_count
+
+
+def can_open_nomination(user, nomination: Nomination) -> bool:
+    """A juror of the nomination's year, or staff who may read every score."""
+    return seat_for(user, nomination.competition) is not None or user.has_perm("jury.view_ranking")
+
+
+def can_score(user, nomination: Nomination, *, now: datetime | None = None) -> bool:
+    seat = seat_for(user, nomination.competition)
+    return (
+        seat is not None
+        and nomination.state == NominationState.SUBMITTED
+        and scoring_is_open(nomination.competition, now)
+        and not has_conflict(seat, nomination)
+    )
+
+
+def can_see_panel_scores(user, nomination: Nomination, criteria_count: int) -> bool:
+    """Blind until done: a juror sees the others' scores only after scoring it fully,
+    and never for a nomination they declared a conflict with."""
+    seat = seat_for(user, nomination.competition)
+    if seat is None:
+        return bool(user.is_staff and user.has_perm("jury.view_ranking"))
+    if has_conflict(seat, nomination):
+        return False
+    return seat.is_chair or has_scored_fully(seat, nomination, criteria_count)
+
+
+def can_view_ranking(user, competition: Competition) -> bool:
+    seat = seat_for(user, competition)
+    if seat is not None:
+        return seat.is_chair
+    return bool(user.is_staff and user.has_perm("jury.view_ranking"))
+
+
+def can_shortlist(user, competition: Competition) -> bool:
+    """Only the year's chair shortlists, and only until the finalists are published."""
+    seat = seat_for(user, competition)
+    return seat is not None and seat.is_chair and competition.finalists_published_at is None
+
+
+def can_decide(user, competition: Competition) -> bool:
+    """The chair records the jury's decision once voting has closed, until results are out."""
+    seat = seat_for(user, competition)
+    return seat is not None and seat.is_chair and competition.phase == Phase.DELIBERATION
+
+
+def can_publish_finalists(user) -> bool:
+    return bool(user.is_staff and user.has_perm("jury.publish_finalists"))

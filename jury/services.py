@@ -1,0 +1,219 @@
+"""Writes for the jury's work: one function per use case, each in one transaction."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.services import competition_mark_finalists_published
+from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
+from jury.models import ConflictOfInterest, Finalist, JuryMember, OverallComment, Score
+from jury.permissions import can_decide, can_shortlist, scoring_is_open
+from nominations.enums import NominationState
+from nominations.models import Nomination
+from nominations.services import email_contact
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    value: int
+    comment: str = ""
+
+
+def _locked_seat(seat: JuryMember) -> JuryMember:
+    # Locking the juror's seat serialises that juror's saves: two tabs or a double click
+    # cannot interleave, and the unique constraint never has to break a tie.
+    return JuryMember.objects.select_for_update().select_related("competition").get(pk=seat.pk)
+
+
+@transaction.atomic
+def score_save(
+    *,
+    seat: JuryMember,
+    nomination: Nomination,
+    scores: Mapping[int, CriterionScore],
+    overall_comment: str = "",
+) -> list[Score]:
+    """Save a juror's whole score sheet for a nomination; saving it again changes it in place.
+
+    ``scores`` maps every criterion's id to its score. Side effects: one Score per criterion
+    (created or updated, each change kept in history), the overall comment saved or removed.
+    Refused (ValidationError) outside the scoring window, for another year's nomination, for
+    a withdrawn or ineligible nomination, or after the juror declared a conflict with it.
+    """
+    seat = _locked_seat(seat)
+    if nomination.competition_id != seat.competition_id:
+        raise PermissionDenied
+    if not scoring_is_open(seat.competition):
+        raise ValidationError(_("Arviointiaika on päättynyt; pisteitä ei voi enää muuttaa."))
+    if nomination.state != NominationState.SUBMITTED:
+        raise ValidationError(_("Ehdotus ei ole mukana kilpailussa."))
+    if ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).exists():
+        raise ValidationError(_("Olet ilmoittanut olevasi esteellinen arvioimaan tätä ehdotusta."))
+    criterion_ids = set(Criterion.objects.values_list("pk", flat=True))
+    if set(scores) != criterion_ids:
+        raise ValidationError(_("Anna pisteet jokaiselle kriteerille."))
+    if any(not SCORE_MIN <= s.value <= SCORE_MAX for s in scores.values()):
+        raise ValidationError(_("Pisteiden on oltava 1–5."))
+    saved = []
+    for criterion_id, score in scores.items():
+        row, _created = Score.objects.update_or_create(
+            juror=seat,
+            nomination=nomination,
+            criterion_id=criterion_id,
+            defaults={"value": score.value, "comment": score.comment.strip()},
+        )
+        saved.append(row)
+    if overall_comment.strip():
+        OverallComment.objects.update_or_create(
+            juror=seat, nomination=nomination, defaults={"text": overall_comment.strip()}
+        )
+    else:
+        for comment in OverallComment.objects.filter(juror=seat, nomination=nomination):
+            comment.delete()  # one by one, so that history records the removal
+    return saved
+
+
+@transaction.atomic
+def conflict_declare(
+    *, seat: JuryMember, nomination: Nomination, reason: str
+) -> ConflictOfInterest:
+    """A juror declares a conflict of interest with a nomination.
+
+    Side effects: the conflict row; the juror's scores and comment on that nomination are
+    removed (history keeps them), so the ranking counts only jurors without a conflict.
+    Refused once the finalists are published.
+    """
+    seat = _locked_seat(seat)
+    if nomination.competition_id != seat.competition_id:
+        raise PermissionDenied
+    if seat.competition.finalists_published_at is not None:
+        raise ValidationError(_("Finalistit on jo julkistettu."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Kerro lyhyesti esteellisyyden syy."))
+    conflict, _created = ConflictOfInterest.objects.get_or_create(
+        juror=seat, nomination=nomination, defaults={"reason": reason}
+    )
+    for row in Score.objects.filter(juror=seat, nomination=nomination):
+        row.delete()
+    for comment in OverallComment.objects.filter(juror=seat, nomination=nomination):
+        comment.delete()
+    return conflict
+
+
+@transaction.atomic
+def finalist_shortlist(*, nomination: Nomination, by) -> Finalist:
+    """The chair shortlists a nomination (idempotent). Refused for anyone but the chair,
+    before nominations close, and after the finalists are published."""
+    competition = Competition.objects.select_for_update().get(pk=nomination.competition_id)
+    if not can_shortlist(by, competition):
+        raise PermissionDenied
+    if competition.phase != Phase.REVIEW:
+        raise ValidationError(_("Finalistit valitaan ehdotusajan päätyttyä."))
+    if nomination.state != NominationState.SUBMITTED:
+        raise ValidationError(_("Ehdotus ei ole mukana kilpailussa."))
+    next_order = Finalist.objects.filter(nomination__competition=competition).aggregate(
+        m=Max("order")
+    )["m"]
+    finalist, _created = Finalist.objects.get_or_create(
+        nomination=nomination,
+        defaults={"shortlisted_by": by, "order": 0 if next_order is None else next_order + 1},
+    )
+    return finalist
+
+
+@transaction.atomic
+def finalist_unshortlist(*, finalist: Finalist, by) -> None:
+    """The chair takes a nomination off the shortlist; possible until publication."""
+    competition = Competition.objects.select_for_update().get(pk=finalist.nomination.competition_id)
+    if not can_shortlist(by, competition):
+        raise PermissionDenied
+    finalist.delete()
+
+
+@transaction.atomic
+def finalist_set_statement(*, finalist: Finalist, statement: str, order: int, by) -> Finalist:
+    """The chair writes a finalist's public jury statement (and its place in the list)."""
+    competition = Competition.objects.select_for_update().get(pk=finalist.nomination.competition_id)
+    if not can_shortlist(by, competition):
+        raise PermissionDenied
+    finalist.statement = statement.strip()
+    finalist.order = order
+    finalist.save(update_fields=["statement", "order"])
+    return finalist
+
+
+@transaction.atomic
+def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
+    """Staff publish the year's finalists.
+
+    Side effects: the competition's finalists-published stamp (through the competition's own
+    service), an e-mail to every finalist's contact person, and a polite e-mail to every other
+    nominator still in the competition. Refused without finalists, with a finalist lacking
+    its statement, before nominations close, or a second time.
+    """
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if not by.has_perm("jury.publish_finalists"):
+        raise PermissionDenied
+    if competition.finalists_published_at is not None:
+        raise ValidationError(_("Finalistit on jo julkistettu."))
+    if competition.phase != Phase.REVIEW:
+        raise ValidationError(_("Finalistit julkistetaan ehdotusajan päätyttyä."))
+    finalists = list(
+        Finalist.objects.filter(nomination__competition=competition).select_related(
+            "nomination__competition"
+        )
+    )
+    if not finalists:
+        raise ValidationError(_("Finalisteja ei ole valittu."))
+    missing = [str(f) for f in finalists if not f.statement]
+    if missing:
+        raise ValidationError(
+            _("Raadin perustelut puuttuvat: %(names)s.") % {"names": ", ".join(missing)}
+        )
+    competition_mark_finalists_published(competition=competition, at=timezone.now())
+    chosen = {f.nomination_id for f in finalists}
+    for finalist in finalists:
+        email_contact(
+            finalist.nomination,
+            "jury/email/finalist",
+            {"nomination": finalist.nomination, "finalist": finalist, "competition": competition},
+        )
+    others = (
+        Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
+        .exclude(pk__in=chosen)
+        .select_related("competition")
+    )
+    for nomination in others:
+        email_contact(
+            nomination,
+            "jury/email/not_shortlisted",
+            {"nomination": nomination, "competition": competition},
+        )
+    return finalists
+
+
+@transaction.atomic
+def finalist_decide(*, finalist: Finalist, recognition: str, statement: str, by) -> Finalist:
+    """The chair records the jury's decision on a finalist after voting has closed.
+
+    ``recognition`` is a Recognition value; NONE clears an earlier decision. Kept in history.
+    """
+    competition = Competition.objects.select_for_update().get(pk=finalist.nomination.competition_id)
+    if not can_decide(by, competition):
+        raise PermissionDenied
+    recognition = Recognition(recognition)
+    statement = statement.strip()
+    if recognition != Recognition.NONE and not statement:
+        raise ValidationError(_("Kirjoita päätökselle perustelut."))
+    finalist.recognition = recognition
+    finalist.recognition_statement = statement if recognition != Recognition.NONE else ""
+    finalist.save(update_fields=["recognition", "recognition_statement"])
+    return finalist

@@ -1,0 +1,315 @@
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from jury.models import ConflictOfInterest, Finalist, Score
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, JuryMemberFactory, ScoreFactory
+from tests.factories.nominations import AttachmentFactory, NominationFactory
+from tests.jury.conftest import login, sheet
+
+pytestmark = pytest.mark.django_db
+
+LIST = "admin:jury_scoringnomination_changelist"
+RANKING = "admin:jury_rankingentry_changelist"
+FINALISTS = "admin:jury_finalist_changelist"
+
+
+def screen(nomination) -> str:
+    return reverse("admin:jury_scoringnomination_change", args=[nomination.pk])
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+# --- A juror reaches only their own panel's nominations ------------------------------------
+
+
+def test_juror_lists_only_their_panels_nominations(client, juror, nomination, foreign_juror):
+    foreign = NominationFactory(competition=foreign_juror.competition)
+
+    response = login(client, juror).get(reverse(LIST))
+
+    assert list(response.context["cl"].result_list) == [nomination]
+    assert foreign.practice_name not in response.content.decode()
+
+
+def test_juror_cannot_open_another_panels_nomination(client, juror, foreign_juror):
+    foreign = NominationFactory(competition=foreign_juror.competition)
+
+    response = login(client, juror).get(screen(foreign))
+
+    assert response.status_code == 404
+
+
+def test_juror_cannot_score_another_panels_nomination(client, juror, foreign_juror):
+    foreign = NominationFactory(competition=foreign_juror.competition)
+
+    response = login(client, juror).post(screen(foreign), sheet())
+
+    assert response.status_code == 404
+    assert not Score.objects.exists()
+
+
+def test_juror_cannot_download_another_panels_attachment(client, juror, foreign_juror):
+    attachment = AttachmentFactory(nomination__competition=foreign_juror.competition)
+    url = reverse(
+        "admin:jury_scoringnomination_attachment",
+        args=[attachment.nomination.pk, attachment.pk],
+    )
+
+    assert login(client, juror).get(url).status_code == 404
+
+
+def test_juror_downloads_an_attachment_of_their_panel(client, juror, nomination):
+    attachment = AttachmentFactory(nomination=nomination)
+    url = reverse("admin:jury_scoringnomination_attachment", args=[nomination.pk, attachment.pk])
+
+    response = login(client, juror).get(url)
+    response.close()
+
+    assert response.status_code == 200
+
+
+def test_juror_cannot_reach_nominations_or_scores_as_such(client, juror, nomination):
+    ScoreFactory(juror=juror, nomination=nomination)
+    login(client, juror)
+
+    assert client.get(reverse("admin:nominations_nomination_changelist")).status_code == 403
+    assert client.get(reverse("admin:jury_score_changelist")).status_code == 403
+
+
+def test_members_cannot_see_or_export_the_ranking(client, juror, nomination):
+    login(client, juror)
+
+    assert client.get(reverse(RANKING)).status_code == 403
+    export = client.post(
+        reverse(RANKING), {"action": "export_csv", "_selected_action": [nomination.pk]}
+    )
+    assert export.status_code == 403
+
+
+def test_chair_cannot_export_another_panels_nominations(client, chair, nomination, foreign_juror):
+    foreign = NominationFactory(competition=foreign_juror.competition)
+
+    response = login(client, chair).post(
+        reverse(RANKING), {"action": "export_csv", "_selected_action": [nomination.pk, foreign.pk]}
+    )
+
+    body = response.content.decode("utf-8")
+    assert nomination.practice_name in body
+    assert foreign.practice_name not in body
+
+
+# --- Scoring -------------------------------------------------------------------------------
+
+
+def test_juror_scores_a_nomination_and_sees_progress(client, juror, nomination):
+    NominationFactory(competition=juror.competition)
+    login(client, juror)
+
+    response = client.post(screen(nomination), sheet(value=4, comment="Selkeä malli."))
+    listing = client.get(reverse(LIST))
+
+    assert response.status_code == 302
+    assert Score.objects.filter(juror=juror, nomination=nomination).count() == 4
+    assert "Edistyminen: 1 / 2 ehdotusta" in text_of(listing)
+
+
+def test_saving_the_same_sheet_again_changes_the_scores_in_place(client, juror, nomination):
+    login(client, juror)
+
+    client.post(screen(nomination), sheet(value=2))
+    client.post(screen(nomination), sheet(value=5))
+
+    assert list(Score.objects.values_list("value", flat=True)) == [5, 5, 5, 5]
+
+
+def test_score_out_of_range_is_refused(client, juror, nomination):
+    login(client, juror)
+    data = sheet()
+    data[next(k for k in data if k.startswith("value_"))] = "9"
+
+    client.post(screen(nomination), data)
+
+    assert not Score.objects.exists()
+
+
+def test_hand_made_post_cannot_change_another_jurors_score(client, juror, other_juror, nomination):
+    theirs = ScoreFactory(juror=other_juror, nomination=nomination, value=1)
+
+    login(client, juror).post(
+        screen(nomination), {**sheet(value=5), "juror": other_juror.pk, "juror_id": other_juror.pk}
+    )
+
+    theirs.refresh_from_db()
+    assert theirs.value == 1
+    assert Score.objects.filter(juror=juror).count() == 4
+    admin_change = reverse("admin:jury_score_change", args=[theirs.pk])
+    assert client.post(admin_change, {"value": 5}).status_code == 403
+
+
+def test_nobody_scores_after_the_scoring_deadline(client, juror, chair, nomination):
+    deadline = nomination.competition.scoring_closes_at
+
+    with time_machine.travel(deadline, tick=False):
+        for seat in (juror, chair):
+            response = login(client, seat).post(screen(nomination), sheet(), follow=True)
+            assert "Arviointiaika" in text_of(response)
+
+    assert not Score.objects.exists()
+
+
+def test_scoring_one_microsecond_before_the_deadline_is_accepted(client, juror, nomination):
+    from datetime import timedelta
+
+    deadline = nomination.competition.scoring_closes_at
+
+    with time_machine.travel(deadline - timedelta(microseconds=1), tick=False):
+        login(client, juror).post(screen(nomination), sheet())
+
+    assert Score.objects.count() == 4
+
+
+# --- Blind until done, and conflicts ------------------------------------------------------------
+
+
+def test_juror_sees_the_panels_scores_only_after_scoring_fully(
+    client, juror, other_juror, nomination
+):
+    login(client, other_juror).post(screen(nomination), sheet(value=2, overall="Vahva arviointi."))
+    login(client, juror)
+
+    before = client.get(screen(nomination))
+    client.post(screen(nomination), sheet(value=4))
+    after = client.get(screen(nomination))
+
+    assert "Vahva arviointi." not in before.content.decode()
+    assert "Näet muiden pisteet" in text_of(before)
+    assert "Vahva arviointi." in after.content.decode()
+
+
+def test_juror_cannot_score_after_declaring_a_conflict(client, juror, other_juror, nomination):
+    login(client, other_juror).post(screen(nomination), sheet(overall="Muiden kommentti."))
+    login(client, juror)
+
+    client.post(screen(nomination), {"declare_conflict": "1", "reason": "Kehittäjä on puolisoni."})
+    client.post(screen(nomination), sheet(value=5))
+    page = client.get(screen(nomination))
+
+    assert ConflictOfInterest.objects.filter(juror=juror, nomination=nomination).exists()
+    assert not Score.objects.filter(juror=juror).exists()
+    assert "Muiden kommentti." not in page.content.decode()
+    assert "Olet ilmoittanut olevasi esteellinen" in text_of(page)
+
+
+def test_declaring_a_conflict_removes_earlier_scores(client, juror, nomination):
+    login(client, juror).post(screen(nomination), sheet(value=5))
+
+    client.post(screen(nomination), {"declare_conflict": "1", "reason": "Esteellinen."})
+
+    assert not Score.objects.filter(juror=juror).exists()
+    assert Score.history.filter(history_type="-").count() == 4
+
+
+def test_score_changes_are_kept_with_who_and_when(client, juror, nomination, communications):
+    login(client, juror).post(screen(nomination), sheet(value=2))
+    client.post(screen(nomination), sheet(value=3))
+
+    history = Score.history.filter(nomination=nomination).order_by("history_date")
+    assert history.count() == 8
+    assert {h.history_user for h in history} == {juror.user}
+    score = Score.objects.filter(nomination=nomination).first()
+    page = login(client, communications).get(reverse("admin:jury_score_history", args=[score.pk]))
+    assert page.status_code == 200
+
+
+# --- Shortlist and decision -------------------------------------------------------------------
+
+
+def test_non_chair_cannot_shortlist(client, juror, nomination):
+    login(client, juror).post(
+        reverse(RANKING), {"action": "shortlist", "_selected_action": [nomination.pk]}
+    )
+
+    assert not Finalist.objects.exists()
+
+
+def test_chair_shortlists_and_writes_the_statement(client, chair, nomination):
+    login(client, chair).post(
+        reverse(RANKING), {"action": "shortlist", "_selected_action": [nomination.pk]}
+    )
+    finalist = Finalist.objects.get()
+    client.post(
+        reverse("admin:jury_finalist_change", args=[finalist.pk]),
+        {"statement": "Raati kiittää mallia.", "order": "1"},
+    )
+
+    finalist.refresh_from_db()
+    assert finalist.nomination == nomination
+    assert finalist.statement == "Raati kiittää mallia."
+    assert finalist.history.count() == 2
+
+
+def test_non_chair_cannot_decide_the_winner(client):
+    competition = CompetitionFactory(deliberation=True)
+    member = JuryMemberFactory(competition=competition)
+    finalist = FinalistFactory(nomination__competition=competition)
+
+    login(client, member).post(
+        reverse(FINALISTS),
+        {
+            "action": "decide",
+            "_selected_action": [finalist.pk],
+            "apply": "1",
+            "recognition": "winner",
+            "statement": "Voittaja.",
+        },
+    )
+
+    finalist.refresh_from_db()
+    assert finalist.recognition == ""
+
+
+def test_chair_records_the_winner_after_voting_closes(client):
+    competition = CompetitionFactory(deliberation=True)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    finalist = FinalistFactory(nomination__competition=competition)
+
+    login(client, chair).post(
+        reverse(FINALISTS),
+        {
+            "action": "decide",
+            "_selected_action": [finalist.pk],
+            "apply": "1",
+            "recognition": "winner",
+            "statement": "Raadin yksimielinen valinta.",
+        },
+    )
+
+    finalist.refresh_from_db()
+    assert finalist.recognition == "winner"
+    assert finalist.recognition_statement == "Raadin yksimielinen valinta."
+
+
+def test_chair_cannot_decide_while_voting_is_open(client):
+    competition = CompetitionFactory(voting=True)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    finalist = FinalistFactory(nomination__competition=competition)
+
+    login(client, chair).post(
+        reverse(FINALISTS),
+        {
+            "action": "decide",
+            "_selected_action": [finalist.pk],
+            "apply": "1",
+            "recognition": "winner",
+            "statement": "Liian aikaisin.",
+        },
+    )
+
+    finalist.refresh_from_db()
+    assert finalist.recognition == ""

@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from hyvakaytanto.models import Criterion
+from jury.models import Score
+from jury.queries import ranking
+from tests.factories.jury import ConflictFactory, JuryMemberFactory
+from tests.factories.nominations import NominationFactory
+from tests.jury.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def give(juror, nomination, values):
+    """Scores for criteria 1..4 in order; None leaves a criterion unscored."""
+    for criterion, value in zip(Criterion.objects.order_by("number"), values, strict=True):
+        if value is not None:
+            Score.objects.create(
+                juror=juror, nomination=nomination, criterion=criterion, value=value
+            )
+
+
+def test_ranking_is_right_for_known_scores_with_conflicts_and_missing_scores(panel_year):
+    a, b, c = (JuryMemberFactory(competition=panel_year) for _ in range(3))
+    strong = NominationFactory(competition=panel_year, practice_name="Vahva")
+    split = NominationFactory(competition=panel_year, practice_name="Kiistelty")
+    partial = NominationFactory(competition=panel_year, practice_name="Kesken")
+    NominationFactory(competition=panel_year, practice_name="Arvioimatta")
+    NominationFactory(competition=panel_year, withdrawn=True, practice_name="Peruttu")
+    give(a, strong, [5, 5, 4, 4])
+    give(b, strong, [5, 4, 4, 3])
+    ConflictFactory(juror=c, nomination=strong)  # c scores nothing for it
+    give(a, split, [1, 3, 3, 3])
+    give(b, split, [4, 3, 3, 3])
+    give(c, split, [5, 3, 3, 3])
+    give(a, partial, [4, 4, None, None])
+
+    rows = {n.practice_name: n for n in ranking(panel_year.nominations.all())}
+
+    assert list(rows) == ["Vahva", "Kiistelty", "Arvioimatta", "Kesken"] or list(rows) == [
+        "Vahva",
+        "Kiistelty",
+        "Kesken",
+        "Arvioimatta",
+    ]
+    assert "Peruttu" not in rows
+    assert [rows["Vahva"].mean_1, rows["Vahva"].mean_2, rows["Vahva"].mean_4] == [5.0, 4.5, 3.5]
+    assert rows["Vahva"].total == pytest.approx(5 + 4.5 + 4 + 3.5)
+    assert (rows["Vahva"].juror_count, rows["Vahva"].conflict_count) == (2, 1)
+    assert rows["Vahva"].disagreement is False
+    assert rows["Kiistelty"].mean_1 == pytest.approx(10 / 3)
+    assert rows["Kiistelty"].spread_1 == 4
+    assert rows["Kiistelty"].disagreement is True
+    assert rows["Kesken"].total is None
+    assert rows["Kesken"].mean_2 == 4.0
+    assert rows["Arvioimatta"].juror_count == 0
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_ranking_page_uses_a_fixed_number_of_queries(
+    client, chair, django_assert_num_queries, count
+):
+    jurors = [chair, JuryMemberFactory(competition=chair.competition)]
+    criteria = list(Criterion.objects.all())
+    nominations = NominationFactory.create_batch(count, competition=chair.competition)
+    Score.objects.bulk_create(
+        Score(juror=j, nomination=n, criterion=c, value=3)
+        for n in nominations
+        for j in jurors
+        for c in criteria
+    )
+    login(client, chair)
+
+    # session, user, two permission lookups, the chair's years, the criteria, the filter's
+    # years, two counts (filtered and full), the sidebar's "has a seat", and one query for
+    # every row with all its aggregates
+    with django_assert_num_queries(11):
+        response = client.get(reverse("admin:jury_rankingentry_changelist"))
+
+    assert len(response.context["cl"].result_list) == count
