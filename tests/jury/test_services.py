@@ -83,8 +83,9 @@ def test_publishing_finalists_stamps_the_year_and_tells_every_nominator(
     competition.refresh_from_db()
     assert competition.finalists_published_at is not None
     recipients = {m.to[0]: m.subject for m in mailoutbox}
+    practice = finalist.nomination.practice_name
     assert recipients == {
-        finalist.nomination.contact_email: f"Onnittelut: {finalist.nomination.practice_name} on Hyvä käytäntö -finalisti",
+        finalist.nomination.contact_email: f"Onnittelut: {practice} on Hyvä käytäntö -finalisti",
         other.contact_email: f"{competition.title}: finalistit on valittu",
     }
 
