@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -185,6 +187,14 @@ class ScoringNominationAdmin(admin.ModelAdmin):
 # --- The chair's ranking ------------------------------------------------------------------
 
 
+class RankingPaginator(Paginator):
+    """Counts the rows without computing their aggregates (which the count does not need)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.model.objects.filter(pk__in=self.object_list.values("pk")).count()
+
+
 def _mean_column(number: int):
     @admin.display(description=f"K{number}", ordering=f"mean_{number}")
     def column(self, entry):
@@ -215,6 +225,9 @@ class RankingAdmin(admin.ModelAdmin):
     search_fields = ["practice_name", "organisations"]
     actions = ["shortlist", "export_csv", "export_xlsx"]
     list_per_page = 500
+    # The full count would run every aggregate once more; the filtered count is enough.
+    show_full_result_count = False
+    paginator = RankingPaginator
 
     mean_1 = _mean_column(1)
     mean_2 = _mean_column(2)

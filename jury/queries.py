@@ -102,25 +102,33 @@ def juror_progress(competition_ids) -> QuerySet[JuryMember]:
     )
 
 
+def _greatest(expressions: list):
+    return Greatest(*expressions) if len(expressions) > 1 else expressions[0]
+
+
 def ranking(nominations: QuerySet[Nomination] | None = None) -> QuerySet[Nomination]:
     """Nominations with their scores aggregated in PostgreSQL, best total first.
 
-    Annotates, per criterion number n, ``mean_n`` and ``spread_n`` (max − min), and
-    ``total`` (the sum of the criterion means, 4–20), ``juror_count`` (jurors who scored),
-    ``conflict_count``, ``max_spread`` and ``disagreement`` (some criterion's spread ≥ 3).
-    Conflicted jurors have no scores (declaring a conflict removes them), so every mean counts
-    only jurors without a conflict. One query, whatever the number of nominations.
+    Annotates, per criterion number n, ``mean_n``, ``spread_n`` (max − min) and ``count_n``;
+    ``total`` (the sum of the criterion means, 4–20; empty until every criterion has a
+    score), ``juror_count`` (jurors who scored), ``conflict_count``, ``max_spread`` and
+    ``disagreement`` (some criterion's spread is 3 or more). Conflicted jurors have no scores
+    (declaring a conflict removes them), so every mean counts only jurors without a conflict.
+    One query, whatever the number of nominations.
     """
     nominations = nominations if nominations is not None else Nomination.objects.all()
-    numbers = criterion_numbers()
-    annotations = {}
+    ids_by_number = dict(Criterion.objects.order_by("number").values_list("number", "pk"))
+    numbers = list(ids_by_number)
+    aggregates = {}
     for n in numbers:
-        on_criterion = Q(scores__criterion__number=n)
-        annotations[f"mean_{n}"] = Avg(Cast("scores__value", FloatField()), filter=on_criterion)
-        annotations[f"spread_{n}"] = Max("scores__value", filter=on_criterion) - Min(
+        # By id, not number: filtering on the criterion's number would join its table per row.
+        on_criterion = Q(scores__criterion_id=ids_by_number[n])
+        value = Cast("scores__value", FloatField())
+        aggregates[f"mean_{n}"] = Avg(value, filter=on_criterion)
+        aggregates[f"spread_{n}"] = Max("scores__value", filter=on_criterion) - Min(
             "scores__value", filter=on_criterion
         )
-    annotations["juror_count"] = Count("scores__juror", distinct=True)
+        aggregates[f"count_{n}"] = Count("scores", filter=on_criterion)
     # A subquery, not a join: joining conflicts would repeat every score row.
     conflicts = (
         ConflictOfInterest.objects.filter(nomination=OuterRef("pk"))
@@ -128,18 +136,17 @@ def ranking(nominations: QuerySet[Nomination] | None = None) -> QuerySet[Nominat
         .annotate(count=Count("pk"))
         .values("count")
     )
-    annotations["conflict_count"] = Coalesce(
-        Subquery(conflicts, output_field=IntegerField()), Value(0)
-    )
-    queryset = nominations.filter(state=NominationState.SUBMITTED).annotate(**annotations)
-    total = sum((F(f"mean_{n}") for n in numbers[1:]), F(f"mean_{numbers[0]}"))
-    max_spread = (
-        Greatest(*(F(f"spread_{n}") for n in numbers))
-        if len(numbers) > 1
-        else F(f"spread_{numbers[0]}")
-    )
     return (
-        queryset.annotate(total=total, max_spread=max_spread)
+        nominations.filter(state=NominationState.SUBMITTED)
+        .annotate(**aggregates)
+        .annotate(
+            total=sum((F(f"mean_{n}") for n in numbers[1:]), F(f"mean_{numbers[0]}")),
+            # One score per juror and criterion (a constraint), so the jurors who scored are
+            # the largest per-criterion count: no COUNT(DISTINCT), which sorts every score.
+            juror_count=_greatest([F(f"count_{n}") for n in numbers]),
+            max_spread=_greatest([F(f"spread_{n}") for n in numbers]),
+            conflict_count=Coalesce(Subquery(conflicts, output_field=IntegerField()), Value(0)),
+        )
         .annotate(
             disagreement=ExpressionWrapper(
                 Q(max_spread__gte=Value(DISAGREEMENT)), output_field=BooleanField()

@@ -1,0 +1,141 @@
+"""How long the jury's ranking takes at 1,000 nominations × 15 jurors × 4 criteria.
+
+    .venv/bin/python bench/ranking.py [--nominations 1000] [--jurors 15] [--runs 7]
+
+Creates a throwaway database (test_<name>) on the configured PostgreSQL (the embedded one
+unless DATABASE_URL is set), fills it, prints timings, and drops it again.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyvakaytanto.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def fill(nominations: int, jurors: int):
+    from hyvakaytanto.models import Competition, Criterion
+    from jury.models import JuryMember, Score
+    from nominations.models import Nomination, hash_token
+
+    now = timezone.now()
+    opens = now - timedelta(days=70)
+    competition = Competition.objects.create(
+        year=2099,
+        title="Benchmark",
+        introduction="-",
+        prize_text="-",
+        nomination_opens_at=opens,
+        nomination_closes_at=opens + timedelta(days=60),
+        scoring_closes_at=opens + timedelta(days=100),
+        voting_opens_at=opens + timedelta(days=110),
+        voting_closes_at=opens + timedelta(days=131),
+    )
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"juror{n}", is_staff=True) for n in range(jurors)
+    )
+    seats = JuryMember.objects.bulk_create(
+        JuryMember(competition=competition, user=u, role="chair" if n == 0 else "member")
+        for n, u in enumerate(users)
+    )
+    rows = Nomination.objects.bulk_create(
+        Nomination(
+            competition=competition,
+            practice_name=f"Käytäntö {n}",
+            summary="-",
+            organisations="-",
+            region="helsinki",
+            target_group="-",
+            evaluation="-",
+            contact_name="-",
+            contact_title="-",
+            contact_email=f"n{n}@example.invalid",
+            contact_phone="-",
+            publish_consent=True,
+            privacy_acknowledged_at=now,
+            token_hash=hash_token(secrets.token_urlsafe(16)),
+        )
+        for n in range(nominations)
+    )
+    criteria = list(Criterion.objects.all())
+    Score.objects.bulk_create(
+        (
+            Score(juror=s, nomination=nom, criterion=c, value=1 + (nom.pk + s.pk + c.pk) % 5)
+            for nom in rows
+            for s in seats
+            for c in criteria
+        ),
+        batch_size=10_000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return competition, users[0]
+
+
+def timed(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nominations", type=int, default=1000)
+    parser.add_argument("--jurors", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the query plan")
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from jury.models import Score
+        from jury.queries import ranking
+
+        started = time.perf_counter()
+        competition, chair = fill(args.nominations, args.jurors)
+        print(
+            f"filled {args.nominations} nominations × {args.jurors} jurors × 4 criteria = "
+            f"{Score.objects.count()} scores in {time.perf_counter() - started:.1f} s"
+        )
+
+        if args.explain:
+            print(ranking(competition.nominations.all()).explain(analyze=True))
+        query_ms = timed(lambda: list(ranking(competition.nominations.all())), args.runs)
+        client = Client()
+        client.force_login(chair)
+        url = reverse("admin:jury_rankingentry_changelist")
+        page_ms = timed(lambda: client.get(url), args.runs)
+
+        for label, values in [("ranking query", query_ms), ("ranking admin page", page_ms)]:
+            print(
+                f"{label:>20}: median {statistics.median(values):7.1f} ms, "
+                f"min {min(values):7.1f} ms, max {max(values):7.1f} ms ({args.runs} runs)"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
