@@ -313,3 +313,34 @@ def test_chair_cannot_decide_while_voting_is_open(client):
 
     finalist.refresh_from_db()
     assert finalist.recognition == ""
+
+
+def test_chair_follows_each_jurors_progress(client, chair, juror, nomination):
+    NominationFactory(competition=chair.competition)
+    login(client, juror).post(screen(nomination), sheet())
+
+    response = login(client, chair).get(reverse("admin:jury_jurymember_changelist"))
+
+    rows = {m.user: m for m in response.context["cl"].result_list}
+    assert (rows[juror.user].scored, rows[juror.user].nomination_total) == (1, 2)
+    assert rows[chair.user].scored == 0
+    assert "1 / 2" in text_of(response)
+
+
+def test_member_sees_no_other_jurors_progress(client, juror, other_juror):
+    response = login(client, juror).get(reverse("admin:jury_jurymember_changelist"))
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_staff_seat_a_juror_in_the_admin(client, communications, panel_year):
+    new = JuryMemberFactory.build().user
+    new.save()
+
+    response = login(client, communications).post(
+        reverse("admin:jury_jurymember_add"),
+        {"competition": panel_year.pk, "user": new.pk, "role": "member", "organisation": "STKL"},
+    )
+
+    assert response.status_code == 302
+    assert panel_year.jury_members.filter(user=new).exists()
