@@ -59,6 +59,7 @@ def start() -> None:
         + ("" if "DATABASE_URL" in env else " (embedded PostgreSQL in .data/)")
     )
     run(*manage, "migrate", "--no-input", env=env)
+    run(*manage, "createcachetable", env=env)
     say("Loading the demo competition and its nominations")
     run(*manage, "demo_data", env=env)
     run(*manage, "demo_nominations", env=env)

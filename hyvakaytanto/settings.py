@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "allauth",
+    "allauth.account",
     "hyvakaytanto",
     "nominations",
     "jury",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -94,6 +97,48 @@ _database.setdefault("OPTIONS", {})["pool"] = {
 }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts ---------------------------------------------------------------------------
+# Staff and jurors sign in to the admin with a password; public voters sign up and sign in
+# with a code sent to their e-mail (django-allauth), with no password at all.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "voting:sign_in"
+LOGIN_REDIRECT_URL = "voting:finalists"
+ACCOUNT_ADAPTER = "voting.adapters.VoterAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Hyvä käytäntö: "
+ACCOUNT_SESSION_REMEMBER = True
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth's limits: codes per address and per client, sign-ups per client.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "10/m/ip,3/5m/key",
+    "signup": "10/m/ip",
+    "confirm_email": "1/10s/key",
+    "login_failed": "10/m/ip,5/5m/key",
+}
+# Votes a single client address may cast per hour (a shared office connection casts many).
+VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
+# Days after a year's results are published before voters' personal data is erased.
+VOTER_DATA_RETENTION_DAYS = env_int("VOTER_DATA_RETENTION_DAYS", 90)
+
+# allauth's rate limits count in the cache, so it must be shared by every app server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hyvakaytanto_cache",
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

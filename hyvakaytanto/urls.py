@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("tietosuoja/", views.privacy, name="privacy"),
     path("", include("nominations.urls")),
+    path("", include("voting.urls")),
+    path("tili/", include("allauth.urls")),
     path("", include("archive.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,0 +1,316 @@
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from threading import Barrier
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, JuryMemberFactory
+from tests.factories.nominations import NominationFactory
+from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
+from voting import services
+from voting.models import Vote
+from voting.queries import tally
+
+pytestmark = pytest.mark.django_db
+
+MICROSECOND = timedelta(microseconds=1)
+VOTE_URL = "/finalistit/aanesta/"
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def post_vote(client, voter, finalist, **extra):
+    client.force_login(voter)
+    return client.post(VOTE_URL, {"finalist": finalist.pk}, follow=True, **extra)
+
+
+# --- The window, in server time -----------------------------------------------------------
+
+
+def test_vote_is_accepted_one_microsecond_before_the_deadline(client):
+    finalist = open_finalist()
+    closes = finalist.nomination.competition.voting_closes_at
+
+    with time_machine.travel(closes - MICROSECOND, tick=False):
+        response = post_vote(client, VoterFactory(), finalist)
+
+    assert Vote.objects.count() == 1
+    assert "Kiitos! Äänesi finalistille" in text_of(response)
+
+
+def test_vote_is_refused_one_microsecond_after_the_deadline(client):
+    finalist = open_finalist()
+    closes = finalist.nomination.competition.voting_closes_at
+
+    with time_machine.travel(closes + MICROSECOND, tick=False):
+        response = post_vote(client, VoterFactory(), finalist)
+
+    assert not Vote.objects.exists()
+    assert "Äänestys on päättynyt." in text_of(response)
+
+
+def test_vote_is_refused_before_voting_opens():
+    finalist = open_finalist()
+    opens = finalist.nomination.competition.voting_opens_at
+
+    with (
+        time_machine.travel(opens - MICROSECOND, tick=False),
+        pytest.raises(ValidationError, match="ei ole vielä alkanut"),
+    ):
+        services.vote_cast(voter=VoterFactory(), finalist_id=finalist.pk)
+
+
+# --- Refusals -------------------------------------------------------------------------------
+
+
+def test_vote_for_a_nomination_that_is_not_a_finalist_is_refused():
+    competition = CompetitionFactory(voting=True)
+    open_finalist(competition=competition)
+    nomination = NominationFactory(competition=competition)
+
+    with pytest.raises(ValidationError, match="ei löytynyt"):
+        services.vote_cast(voter=VoterFactory(), finalist_id=nomination.pk + 10_000)
+    assert not Vote.objects.exists()
+
+
+def test_vote_for_an_unpublished_finalist_is_refused():
+    competition = CompetitionFactory(review=True)  # shortlisted, not yet published
+    finalist = FinalistFactory(nomination__competition=competition)
+
+    with pytest.raises(ValidationError):
+        services.vote_cast(voter=VoterFactory(), finalist_id=finalist.pk)
+    assert not Vote.objects.exists()
+
+
+def test_vote_for_another_years_finalist_is_refused():
+    open_finalist()
+    last_year = FinalistFactory(nomination__competition=CompetitionFactory(published=True))
+
+    with pytest.raises(ValidationError, match="päättynyt"):
+        services.vote_cast(voter=VoterFactory(), finalist_id=last_year.pk)
+
+
+def test_vote_without_a_verified_email_is_refused(client):
+    finalist = open_finalist()
+    voter = VoterFactory(verified=False)
+
+    response = post_vote(client, voter, finalist)
+
+    assert not Vote.objects.exists()
+    assert "Vahvista sähköpostiosoitteesi" in text_of(response)
+
+
+def test_staff_cannot_vote():
+    finalist = open_finalist()
+    juror = JuryMemberFactory(competition=finalist.nomination.competition).user
+
+    with pytest.raises(PermissionDenied):
+        services.vote_cast(voter=juror, finalist_id=finalist.pk)
+
+
+def test_vote_by_get_is_refused(client):
+    finalist = open_finalist()
+    client.force_login(VoterFactory())
+
+    response = client.get(VOTE_URL, {"finalist": finalist.pk})
+
+    assert response.status_code == 405
+    assert not Vote.objects.exists()
+
+
+def test_anonymous_vote_is_sent_to_sign_in(client):
+    finalist = open_finalist()
+
+    response = client.post(VOTE_URL, {"finalist": finalist.pk})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tili/kirjaudu/")
+
+
+def test_vote_requires_the_csrf_token(client):
+    from django.test import Client
+
+    finalist = open_finalist()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(VoterFactory())
+
+    response = strict.post(VOTE_URL, {"finalist": finalist.pk})
+
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
+
+
+# --- One vote -----------------------------------------------------------------------------------
+
+
+def test_double_click_keeps_one_vote_and_says_so_kindly(client):
+    finalist = open_finalist()
+    voter = VoterFactory()
+
+    post_vote(client, voter, finalist)
+    second = post_vote(client, voter, finalist)
+
+    assert Vote.objects.count() == 1
+    assert second.status_code == 200
+    assert "oli jo tallennettu" in text_of(second)
+
+
+def test_vote_cannot_be_changed(client):
+    finalist = open_finalist()
+    other = open_finalist(competition=finalist.nomination.competition)
+    voter = VoterFactory()
+
+    post_vote(client, voter, finalist)
+    response = post_vote(client, voter, other)
+
+    assert list(Vote.objects.values_list("finalist", flat=True)) == [finalist.pk]
+    assert "Olet jo äänestänyt finalistia" in text_of(response)
+
+
+def test_finalist_page_says_whom_the_visitor_voted_for_and_when(client):
+    finalist = open_finalist()
+    voter = VoterFactory()
+    post_vote(client, voter, finalist)
+
+    text = text_of(client.get("/finalistit/"))
+
+    assert f"Äänestit finalistia ”{finalist.nomination.practice_name}”" in text
+    assert "Äänestä:" not in text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_threads_voting_at_once_as_the_same_voter_leave_one_row():
+    finalist = open_finalist()
+    voter = VoterFactory()
+    barrier = Barrier(20)
+
+    def cast(_):
+        try:
+            barrier.wait()
+            return services.vote_cast(voter=voter, finalist_id=finalist.pk).created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(20) as pool:
+        created = list(pool.map(cast, range(20)))
+
+    assert Vote.objects.filter(voter=voter).count() == 1
+    assert created.count(True) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_different_voters_at_once_leave_twenty_rows():
+    finalist = open_finalist()
+    voters = VoterFactory.create_batch(20)
+    barrier = Barrier(20)
+
+    def cast(voter):
+        try:
+            barrier.wait()
+            return services.vote_cast(voter=voter, finalist_id=finalist.pk).created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(20) as pool:
+        created = list(pool.map(cast, voters))
+
+    assert created == [True] * 20
+    assert Vote.objects.count() == 20
+
+
+def test_votes_are_rate_limited_per_client(client, settings):
+    settings.VOTES_PER_CLIENT_PER_HOUR = 1
+    finalist = open_finalist()
+
+    post_vote(client, VoterFactory(), finalist, REMOTE_ADDR="192.0.2.10")
+    response = post_vote(client, VoterFactory(), finalist, REMOTE_ADDR="192.0.2.10")
+
+    assert Vote.objects.count() == 1
+    assert "liian monta ääntä" in text_of(response)
+
+
+# --- Secrecy and the count ---------------------------------------------------------------------
+
+
+def test_totals_appear_nowhere_public_or_in_the_jurys_admin_before_publication(client):
+    leader = open_finalist(nomination__practice_name="Ruskon nanny")
+    competition = leader.nomination.competition
+    trailing = open_finalist(competition=competition)
+    VoteFactory.create_batch(7, finalist=leader)
+    VoteFactory.create_batch(3, finalist=trailing)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+
+    public = [client.get(url) for url in ["/", "/finalistit/", "/arkisto/"]]
+    client.force_login(chair.user)
+    jury = [
+        client.get(reverse("admin:jury_finalist_changelist")),
+        client.get(reverse("admin:jury_rankingentry_changelist")),
+        client.get(reverse("admin:jury_finalist_change", args=[leader.pk])),
+    ]
+    tally_page = client.get(reverse("admin:voting_votetally_changelist"))
+
+    for response in public + jury:
+        text = text_of(response)
+        assert response.status_code == 200
+        assert not re.search(r"\b(7|3|10)\s*(ääntä|ääni|votes)", text)
+        assert "70 %" not in text and "70,0" not in text
+    assert tally_page.status_code == 403
+
+
+def test_tally_gives_the_certificate_to_every_tied_favourite():
+    first = open_finalist()
+    competition = first.nomination.competition
+    second, third = open_finalist(competition=competition), open_finalist(competition=competition)
+    VoteFactory.create_batch(4, finalist=first)
+    VoteFactory.create_batch(4, finalist=second)
+    VoteFactory.create_batch(2, finalist=third)
+
+    rows = tally(competition)
+
+    assert [(r.finalist, r.votes, r.is_favourite) for r in rows] == [
+        (first, 4, True),
+        (second, 4, True),
+        (third, 2, False),
+    ]
+    assert sum(r.share for r in rows) == pytest.approx(100)
+
+
+def test_finalists_are_shown_in_a_stable_order_per_visitor(client):
+    competition = CompetitionFactory(voting=True)
+    for _ in range(6):
+        open_finalist(competition=competition)
+
+    first = [f.pk for f in client.get("/finalistit/").context["finalists"]]
+    again = [f.pk for f in client.get("/finalistit/").context["finalists"]]
+
+    assert first == again
+    assert sorted(first) == sorted(competition.nominations.values_list("finalist", flat=True))
+
+
+def test_finalist_page_before_publication_says_when(client):
+    competition = CompetitionFactory(review=True)
+    FinalistFactory(nomination__competition=competition, statement="Salainen perustelu")
+
+    response = client.get("/finalistit/")
+
+    assert "Palkintoraati julkistaa finalistit" in text_of(response)
+    assert "Salainen perustelu" not in response.content.decode()
+
+
+def test_finalist_page_after_the_deadline_has_no_form(client):
+    finalist = FinalistFactory(nomination__competition=CompetitionFactory(deliberation=True))
+    client.force_login(VoterFactory())
+
+    response = client.get("/finalistit/")
+
+    assert "Äänestys on päättynyt" in text_of(response)
+    assert VOTE_URL not in response.content.decode()
+    assert finalist.nomination.practice_name in text_of(response)

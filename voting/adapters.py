@@ -1,0 +1,18 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+
+class VoterAccountAdapter(DefaultAccountAdapter):
+    """The public sign-in by e-mail code is for voters only.
+
+    Staff and jurors sign in to the admin with their password; letting them in by an e-mailed
+    code would let anyone with access to their mailbox into the admin.
+    """
+
+    def pre_login(self, request, user, **kwargs):
+        if user.is_staff:
+            messages.error(request, _("Henkilökunta ja raati kirjautuvat ylläpitoon salasanalla."))
+            return redirect("admin:login")
+        return super().pre_login(request, user, **kwargs)

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hyvakaytanto.models import Competition
+from jury.models import Finalist
+
+
+class Vote(models.Model):
+    """One public vote. One per voter and competition: a constraint, not a hope.
+
+    ``voter`` is emptied when the voter's account is erased (after the retention period, or
+    at their request once voting has closed); the vote itself stays so the counts hold.
+    ``network`` is a keyed hash of the client's network (/24 or /48), kept only for the
+    integrity report and erased with the voter data.
+    """
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.PROTECT,
+        related_name="votes",
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("äänestäjä"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
+    )
+    finalist = models.ForeignKey(
+        Finalist, verbose_name=_("finalisti"), on_delete=models.PROTECT, related_name="votes"
+    )
+    cast_at = models.DateTimeField(_("annettu"), auto_now_add=True)
+    network = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("ääni")
+        verbose_name_plural = _("äänet")
+        permissions = [("view_tally", _("Voi nähdä äänestyksen tuloksen ja valvontaraportin"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "voter"], name="voting_vote_one_per_voter_and_year"
+            )
+        ]
+        indexes = [models.Index(fields=["competition", "cast_at"], name="voting_vote_comp_time")]
+
+    def __str__(self) -> str:
+        return f"{self.competition.year}: {self.finalist_id}"
+
+
+class VoteTally(Competition):
+    """A competition year as the staff's tally and integrity report see it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("äänestyksen tulos ja valvonta")
+        verbose_name_plural = _("äänestyksen tulos ja valvonta")

@@ -1,0 +1,135 @@
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models.functions import TruncHour
+
+from hyvakaytanto.models import Competition
+from jury.models import Finalist
+from voting.models import Vote
+
+
+def published_finalists(competition: Competition) -> list[Finalist]:
+    """The year's finalists once published, else none (one query)."""
+    if competition.finalists_published_at is None:
+        return []
+    return list(
+        Finalist.objects.filter(nomination__competition=competition)
+        .select_related("nomination")
+        .order_by("order", "pk")
+    )
+
+
+def shuffled_for_visitor(finalists: list[Finalist], seed: str) -> list[Finalist]:
+    """The finalists in an order of this visitor's own, the same on every visit.
+
+    Listing first is an advantage in a vote; a per-visitor order spreads it evenly, and a
+    stable one does not confuse a visitor who comes back.
+    """
+    return sorted(finalists, key=lambda f: hashlib.sha256(f"{seed}:{f.pk}".encode()).digest())
+
+
+def vote_of(voter, competition: Competition) -> Vote | None:
+    if not voter.is_authenticated:
+        return None
+    return (
+        Vote.objects.filter(voter=voter, competition=competition)
+        .select_related("finalist__nomination")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    finalist: Finalist
+    votes: int
+    share: float  # percent of all votes, 0 when there are none
+    is_favourite: bool
+
+
+def tally(competition: Competition) -> list[TallyRow]:
+    """Votes per finalist, most first; every finalist with the most votes is a favourite
+    (a tie gives the certificate to each). One query."""
+    finalists = list(
+        Finalist.objects.filter(nomination__competition=competition)
+        .select_related("nomination")
+        .annotate(vote_count=Count("votes"))
+        .order_by("-vote_count", "order", "pk")
+    )
+    total = sum(f.vote_count for f in finalists)
+    top = max((f.vote_count for f in finalists), default=0)
+    return [
+        TallyRow(
+            finalist=f,
+            votes=f.vote_count,
+            share=100 * f.vote_count / total if total else 0.0,
+            is_favourite=top > 0 and f.vote_count == top,
+        )
+        for f in finalists
+    ]
+
+
+def audience_favourites(competition: Competition) -> list[Finalist]:
+    return [row.finalist for row in tally(competition) if row.is_favourite]
+
+
+# --- Integrity report -----------------------------------------------------------------------
+
+QUICK_VOTE = timedelta(minutes=1)
+CROWDED_NETWORK = 10  # distinct voters from one /24 worth a look
+
+
+def votes_per_hour(competition: Competition) -> QuerySet:
+    return (
+        Vote.objects.filter(competition=competition)
+        .annotate(hour=TruncHour("cast_at"))
+        .values("hour")
+        .annotate(count=Count("pk"))
+        .order_by("hour")
+    )
+
+
+def signups_per_hour(competition: Competition) -> QuerySet:
+    """Voter accounts created during the voting window, per hour."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_staff=False,
+            date_joined__gte=competition.voting_opens_at,
+            date_joined__lt=competition.voting_closes_at,
+        )
+        .annotate(hour=TruncHour("date_joined"))
+        .values("hour")
+        .annotate(count=Count("pk"))
+        .order_by("hour")
+    )
+
+
+def quick_votes_per_hour(competition: Competition) -> QuerySet:
+    """Votes cast within a minute of the account's creation, per hour."""
+    since_signup = ExpressionWrapper(
+        F("cast_at") - F("voter__date_joined"), output_field=DurationField()
+    )
+    return (
+        Vote.objects.filter(competition=competition, voter__isnull=False)
+        .annotate(since_signup=since_signup)
+        .filter(since_signup__lt=QUICK_VOTE)
+        .annotate(hour=TruncHour("cast_at"))
+        .values("hour")
+        .annotate(count=Count("pk"))
+        .order_by("hour")
+    )
+
+
+def crowded_networks(competition: Competition, *, at_least: int = CROWDED_NETWORK) -> QuerySet:
+    """Networks (keyed hashes of /24s) from which many voters voted, with their split."""
+    return (
+        Vote.objects.filter(competition=competition)
+        .exclude(network="")
+        .values("network")
+        .annotate(voters=Count("pk"), finalists=Count("finalist", distinct=True))
+        .filter(voters__gte=at_least)
+        .order_by("-voters")
+    )

@@ -1,0 +1,95 @@
+"""Writes for the public vote."""
+
+import ipaddress
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.ratelimit import pseudonym
+from jury.models import Finalist
+from voting.models import Vote
+from voting.permissions import is_verified_voter
+
+
+class AlreadyVoted(ValidationError):
+    def __init__(self, vote: Vote):
+        self.vote = vote
+        super().__init__(_("Olet jo äänestänyt tänä vuonna. Ääntä ei voi vaihtaa."))
+
+
+@dataclass(frozen=True)
+class Cast:
+    vote: Vote
+    created: bool
+
+
+def network_of(address: str) -> str:
+    """A keyed hash of the client's network (/24 for IPv4, /48 for IPv6), never the address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return pseudonym(str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)))
+
+
+def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
+    """Cast the voter's one vote for a published finalist while voting is open.
+
+    One INSERT guarded by the (competition, voter) constraint, so concurrent requests on any
+    number of app servers leave exactly one vote. A repeat for the same finalist (a double
+    click) returns the existing vote with ``created=False``; a vote for another finalist
+    raises AlreadyVoted. Returns only after the vote is committed.
+    Raises PermissionDenied without a verified e-mail and ValidationError when the finalist
+    is not open for votes (unpublished, another year, outside the window in server time).
+    """
+    if not is_verified_voter(voter):
+        raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
+    finalist = (
+        Finalist.objects.select_related("nomination__competition").filter(pk=finalist_id).first()
+    )
+    if finalist is None:
+        raise ValidationError(_("Valitsemaasi finalistia ei löytynyt."))
+    competition = finalist.nomination.competition
+    phase = competition.phase
+    if phase != Phase.VOTING:
+        if phase in {Phase.DELIBERATION, Phase.PUBLISHED}:
+            raise ValidationError(_("Äänestys on päättynyt."))
+        raise ValidationError(_("Äänestys ei ole vielä alkanut."))
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(
+                competition=competition,
+                voter=voter,
+                finalist=finalist,
+                network=network_of(client_address),
+            )
+        return Cast(vote=vote, created=True)
+    except IntegrityError:
+        existing = Vote.objects.select_related("finalist__nomination").get(
+            competition=competition, voter=voter
+        )
+        if existing.finalist_id == finalist.pk:
+            return Cast(vote=existing, created=False)
+        raise AlreadyVoted(existing) from None
+
+
+@transaction.atomic
+def voter_delete_account(*, voter) -> None:
+    """A voter erases their account.
+
+    While voting is open their vote goes with it (so they could not vote twice by signing up
+    again); after voting has closed the vote stays, without the voter, so the counts hold.
+    """
+    if voter.is_staff:
+        raise PermissionDenied
+    now = timezone.now()
+    for vote in Vote.objects.filter(voter=voter).select_related("competition"):
+        if vote.competition.phase_at(now) == Phase.VOTING:
+            vote.delete()
+    get_user_model().objects.filter(pk=voter.pk).delete()

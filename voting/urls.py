@@ -1,0 +1,13 @@
+from django.urls import path
+
+from voting import views
+
+app_name = "voting"
+
+urlpatterns = [
+    path("finalistit/", views.finalists, name="finalists"),
+    path("finalistit/aanesta/", views.vote, name="vote"),
+    path("tili/", views.account, name="account"),
+    path("tili/kirjaudu/", views.sign_in, name="sign_in"),
+    path("tili/poista/", views.account_delete, name="account_delete"),
+]

@@ -1,0 +1,114 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.queries import current_competition
+from hyvakaytanto.ratelimit import Limit, client_address, hit
+from voting import queries, services
+from voting.models import Vote
+from voting.permissions import is_verified_voter
+
+ORDER_SEED = "finalist_order_seed"
+
+
+def _vote_limit() -> Limit:
+    return Limit("vote", count=settings.VOTES_PER_CLIENT_PER_HOUR, window=timedelta(hours=1))
+
+
+@require_http_methods(["GET"])
+def finalists(request):
+    competition = current_competition()
+    context = {"competition": competition, "phase": competition.phase if competition else None}
+    if competition is not None:
+        seed = request.session.get(ORDER_SEED)
+        if seed is None:
+            seed = request.session[ORDER_SEED] = secrets.token_hex(8)
+        context.update(
+            finalists=queries.shuffled_for_visitor(queries.published_finalists(competition), seed),
+            my_vote=queries.vote_of(request.user, competition),
+            verified=is_verified_voter(request.user),
+        )
+    return render(request, "voting/finalists.html", context)
+
+
+@require_POST
+def vote(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login("/finalistit/")
+    try:
+        finalist_id = int(request.POST.get("finalist", ""))
+    except ValueError:
+        messages.error(request, _("Valitse finalisti, jota äänestät."))
+        return redirect("voting:finalists")
+    if not hit(_vote_limit(), client_address(request)):
+        messages.error(request, _("Verkostasi on annettu liian monta ääntä. Yritä myöhemmin."))
+        return redirect("voting:finalists")
+    try:
+        cast = services.vote_cast(
+            voter=request.user, finalist_id=finalist_id, client_address=client_address(request)
+        )
+    except services.AlreadyVoted as already:
+        messages.info(
+            request,
+            _("Olet jo äänestänyt finalistia ”%(name)s”. Ääntä ei voi vaihtaa.")
+            % {"name": already.vote.finalist.nomination.practice_name},
+        )
+    except PermissionDenied as denied:
+        messages.error(request, str(denied) or _("Vahvista sähköpostiosoitteesi ensin."))
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    else:
+        name = cast.vote.finalist.nomination.practice_name
+        if cast.created:
+            messages.success(
+                request,
+                _("Kiitos! Äänesi finalistille ”%(name)s” on tallennettu.") % {"name": name},
+            )
+        else:
+            messages.info(
+                request, _("Äänesi finalistille ”%(name)s” oli jo tallennettu.") % {"name": name}
+            )
+    return redirect("voting:finalists")
+
+
+@require_http_methods(["GET"])
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("voting:account")
+    return render(request, "voting/sign_in.html", {"next": request.GET.get("next", "")})
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request):
+    votes = (
+        Vote.objects.filter(voter=request.user)
+        .select_related("competition", "finalist__nomination")
+        .order_by("-cast_at")
+    )
+    return render(request, "voting/account.html", {"votes": votes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    if request.user.is_staff:
+        raise PermissionDenied
+    competition = current_competition()
+    voting_open = competition is not None and competition.phase == Phase.VOTING
+    if request.method == "POST":
+        services.voter_delete_account(voter=request.user)
+        logout(request)
+        messages.success(request, _("Tilisi ja sen tiedot on poistettu."))
+        return redirect("home")
+    return render(request, "voting/account_delete.html", {"voting_open": voting_open})
