@@ -2,6 +2,9 @@
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition
 from hyvakaytanto.ratelimit import pseudonym
 from jury.models import Finalist
 from voting.models import Vote
@@ -93,3 +97,38 @@ def voter_delete_account(*, voter) -> None:
         if vote.competition.phase_at(now) == Phase.VOTING:
             vote.delete()
     get_user_model().objects.filter(pk=voter.pk).delete()
+
+
+@dataclass(frozen=True)
+class Purged:
+    competitions: int
+    voters: int
+    votes_cleared: int
+
+
+@transaction.atomic
+def voter_data_purge(*, now=None) -> Purged:
+    """Erase voters' personal data for every year whose results were published longer ago
+    than VOTER_DATA_RETENTION_DAYS: their accounts (and e-mail addresses) and the network
+    hashes of their votes. The votes stay, without a voter, so every count holds.
+
+    A voter who also voted in a year still within its retention period keeps their account
+    until that year is purged too. Staff accounts are never touched.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.VOTER_DATA_RETENTION_DAYS)
+    expired = Competition.objects.filter(results_published_at__lte=cutoff)
+    kept = Competition.objects.exclude(pk__in=expired.values("pk"))
+    votes = Vote.objects.filter(competition__in=expired)
+    voters = (
+        get_user_model()
+        .objects.filter(is_staff=False, votes__competition__in=expired)
+        .exclude(votes__competition__in=kept)
+        .distinct()
+    )
+    voter_count = voters.count()
+    # Deleting a user empties vote.voter (SET_NULL) and removes their e-mail addresses.
+    for voter in voters:
+        voter.delete()
+    cleared = votes.exclude(network="").update(network="")
+    return Purged(competitions=expired.count(), voters=voter_count, votes_cleared=cleared)
