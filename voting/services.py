@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
