@@ -2,7 +2,9 @@
 
 from django.db import connection
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from hyvakaytanto.urls import urlpatterns as site_urlpatterns
 
 
 def insert_ceiling(request):
@@ -12,7 +14,4 @@ def insert_ceiling(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [
-    path("bench/insert/", insert_ceiling),
-    path("", include("hyvakaytanto.urls")),
-]
+urlpatterns = [path("bench/insert/", insert_ceiling), *site_urlpatterns]

@@ -54,21 +54,22 @@ def _window_start(now: datetime, window: timedelta) -> datetime:
 def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
     """Count one request by ``identity``; True while it is within ``limit``.
 
-    One upsert per call; rows of earlier windows for the same key are removed as it goes.
+    One statement (one round trip) per call: the upsert, and the removal of the same key's
+    earlier windows as it goes.
     """
     now = now or timezone.now()
     key = f"{limit.scope}:{pseudonym(identity)}"
     start = _window_start(now, limit.window)
     table = RateLimitCounter._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE key = %s AND window_start < %s", [key, start])  # noqa: S608
         cursor.execute(
             f"""
+            WITH expired AS (DELETE FROM {table} WHERE key = %s AND window_start < %s)
             INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1)
             ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1
             RETURNING count
             """,  # noqa: S608 - the table name is ours, every value is a parameter
-            [key, start],
+            [key, start, key, start],
         )
         (count,) = cursor.fetchone()
     return count <= limit.count

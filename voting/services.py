@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,17 @@ from hyvakaytanto.ratelimit import pseudonym
 from jury.models import Finalist
 from voting.models import Vote
 from voting.permissions import is_verified_voter
+
+
+# The competition fields its phase is computed from.
+_PHASE_FIELDS = (
+    "nomination_opens_at",
+    "nomination_closes_at",
+    "voting_opens_at",
+    "voting_closes_at",
+    "finalists_published_at",
+    "results_published_at",
+)
 
 
 class AlreadyVoted(ValidationError):
@@ -53,33 +64,65 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     """
     if not is_verified_voter(voter):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
-    finalist = (
-        Finalist.objects.select_related("nomination__competition").filter(pk=finalist_id).first()
-    )
-    if finalist is None:
-        raise ValidationError(_("Valitsemaasi finalistia ei löytynyt."))
+    try:
+        # Only what the vote needs: this runs on every vote, and the nomination's long texts
+        # are not among it.
+        finalist = (
+            Finalist.objects.select_related("nomination__competition")
+            .only(
+                "nomination__practice_name",
+                *(f"nomination__competition__{f}" for f in _PHASE_FIELDS),
+            )
+            .get(pk=finalist_id)
+        )
+    except Finalist.DoesNotExist:
+        raise ValidationError(_("Valitsemaasi finalistia ei löytynyt.")) from None
     competition = finalist.nomination.competition
     phase = competition.phase
     if phase != Phase.VOTING:
         if phase in {Phase.DELIBERATION, Phase.PUBLISHED}:
             raise ValidationError(_("Äänestys on päättynyt."))
         raise ValidationError(_("Äänestys ei ole vielä alkanut."))
-    try:
-        with transaction.atomic():
-            vote = Vote.objects.create(
-                competition=competition,
-                voter=voter,
-                finalist=finalist,
-                network=network_of(client_address),
-            )
+    vote = _insert_unless_voted(competition, voter, finalist, network_of(client_address))
+    if vote is not None:
         return Cast(vote=vote, created=True)
-    except IntegrityError:
-        existing = Vote.objects.select_related("finalist__nomination").get(
-            competition=competition, voter=voter
+    existing = Vote.objects.select_related("finalist__nomination").get(
+        competition=competition, voter=voter
+    )
+    if existing.finalist_id == finalist.pk:
+        return Cast(vote=existing, created=False)
+    raise AlreadyVoted(existing)
+
+
+def _insert_unless_voted(competition, voter, finalist, network: str) -> Vote | None:
+    """One INSERT … ON CONFLICT DO NOTHING: the new vote, or None if the voter has one.
+
+    A single statement is its own transaction, so the vote is committed when this returns,
+    and a concurrent insert by the same voter waits for ours and then does nothing.
+    """
+    table = Vote._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (competition_id, voter_id, finalist_id, cast_at, network)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (competition_id, voter_id) DO NOTHING
+            RETURNING id, cast_at
+            """,  # noqa: S608 - the table name is ours, every value is a parameter
+            [competition.pk, voter.pk, finalist.pk, timezone.now(), network],
         )
-        if existing.finalist_id == finalist.pk:
-            return Cast(vote=existing, created=False)
-        raise AlreadyVoted(existing) from None
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    vote_id, cast_at = row
+    return Vote(
+        id=vote_id,
+        competition=competition,
+        voter=voter,
+        finalist=finalist,
+        cast_at=cast_at,
+        network=network,
+    )
 
 
 @transaction.atomic
