@@ -157,6 +157,7 @@ def recreate_database() -> None:
 def prepare(voter_count: int) -> dict:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.core.management import call_command
@@ -215,8 +216,10 @@ def prepare(voter_count: int) -> dict:
         )
     users = get_user_model().objects.bulk_create(
         get_user_model()(
-            username=f"voter{n}", email=f"voter{n}@example.invalid", password="!unusable"
-        )  # noqa: S106
+            username=f"voter{n}",
+            email=f"voter{n}@example.invalid",
+            password=UNUSABLE_PASSWORD_PREFIX,  # voters have no password
+        )
         for n in range(voter_count)
     )
     EmailAddress.objects.bulk_create(

@@ -18,7 +18,6 @@ from jury.models import Finalist
 from voting.models import Vote
 from voting.permissions import is_verified_voter
 
-
 # The competition fields its phase is computed from.
 _PHASE_FIELDS = (
     "nomination_opens_at",
