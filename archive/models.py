@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.enums import AwardKind, kind_heading
 from hyvakaytanto.models import FIRST_AWARD_YEAR, Competition
+from nominations.models import Nomination
 
 
 class AwardYear(models.Model):
@@ -41,6 +42,7 @@ class AwardYear(models.Model):
         verbose_name = _("palkintovuosi")
         verbose_name_plural = _("palkintovuodet")
         ordering = ["-year"]
+        permissions = [("publish_results", _("Voi julkaista ja perua vuoden tulokset"))]
         constraints = [
             models.CheckConstraint(
                 name="archive_awardyear_since_2007", condition=Q(year__gte=FIRST_AWARD_YEAR)
@@ -93,6 +95,19 @@ class Award(models.Model):
         default=0,
         help_text=_("Saman tunnustuksen saaneiden keskinäinen järjestys."),
     )
+    nomination = models.ForeignKey(
+        Nomination,
+        verbose_name=_("ehdotus"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="awards",
+        help_text=_("Tällä sovelluksella tehty ehdotus; historiallisilla vuosilla tyhjä."),
+    )
+    vote_count = models.PositiveIntegerField(_("yleisöääniä"), null=True, blank=True)
+    vote_share = models.DecimalField(
+        _("osuus äänistä (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("tunnustus")
@@ -118,3 +133,12 @@ class Award(models.Model):
     @property
     def is_winner(self) -> bool:
         return self.kind == AwardKind.WINNER
+
+
+class ResultsPublication(Competition):
+    """A competition year as staff publish its results into the archive."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tulosten julkaisu")
+        verbose_name_plural = _("tulosten julkaisu ja tilastot")

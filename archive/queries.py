@@ -1,7 +1,25 @@
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
+from hyvakaytanto.models import Competition
+from jury.models import Finalist
+from nominations.enums import NominationState, Region
+from nominations.models import Nomination
+from voting.models import Vote
 
 SEARCH_MAX_LENGTH = 100
 
@@ -58,3 +76,39 @@ def latest_winners() -> QuerySet[Award]:
     """The winners of the newest year that had a winner (one query)."""
     newest = Award.objects.filter(kind=AwardKind.WINNER).order_by("-year").values("year")[:1]
     return awards_in_display_order().filter(kind=AwardKind.WINNER, year__in=newest)
+
+
+def competition_statistics() -> QuerySet:
+    """Each competition year with its nominations, finalists and votes (one query)."""
+
+    def count(queryset, field):
+        counted = queryset.values(field).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return Competition.objects.annotate(
+        nominations_received=count(
+            Nomination.objects.filter(competition=OuterRef("pk")).exclude(
+                state=NominationState.WITHDRAWN
+            ),
+            "competition",
+        ),
+        finalists_count=count(
+            Finalist.objects.filter(nomination__competition=OuterRef("pk")),
+            "nomination__competition",
+        ),
+        votes_cast=count(Vote.objects.filter(competition=OuterRef("pk")), "competition"),
+    ).order_by("-year")
+
+
+def nominations_by_region() -> dict[int, list[tuple[str, int]]]:
+    """Per competition id, (region label, count) pairs, largest first (one query)."""
+    rows = (
+        Nomination.objects.exclude(state=NominationState.WITHDRAWN)
+        .values("competition_id", "region")
+        .annotate(n=Count("pk"))
+        .order_by("competition_id", "-n", "region")
+    )
+    result: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        result.setdefault(row["competition_id"], []).append((Region(row["region"]).label, row["n"]))
+    return result

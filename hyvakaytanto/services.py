@@ -72,3 +72,10 @@ def competition_mark_finalists_published(*, competition: Competition, at: dateti
     """Stamp the moment the finalists became public (called by the jury's publishing service)."""
     competition.finalists_published_at = at
     competition.save(update_fields=["finalists_published_at", "updated_at"])
+
+
+def competition_mark_results_published(*, competition: Competition, at: datetime | None) -> None:
+    """Stamp (or, with ``None``, clear) the moment the year's results became public; called
+    by the archive's publishing service."""
+    competition.results_published_at = at
+    competition.save(update_fields=["results_published_at", "updated_at"])
