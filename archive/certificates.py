@@ -81,5 +81,17 @@ def certificate_pdf(award: Award) -> bytes:
             _style("signature", 11, bold=True),
         ),
     ]
-    document.build(story)
+    document.build(story, onFirstPage=_frame)
     return buffer.getvalue()
+
+
+def _frame(canvas, document) -> None:
+    """A double border in the award's colour around the page."""
+    width, height = document.pagesize
+    canvas.saveState()
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(3)
+    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    canvas.setLineWidth(0.8)
+    canvas.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
+    canvas.restoreState()
