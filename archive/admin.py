@@ -13,6 +13,7 @@ from archive import queries, services
 from archive.certificates import CERTIFIED_KINDS, certificate_pdf
 from archive.charts import Bar, bar_chart
 from archive.models import Award, AwardYear, ResultsPublication
+from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -72,21 +73,12 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultsPublication)
-class ResultsPublicationAdmin(admin.ModelAdmin):
+class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Publishing a year's results (with a preview) and the staff's statistics."""
 
     list_display = ["year", "title", "current_phase", "results_published_at"]
     actions = ["publish", "unpublish"]
     change_list_template = "admin/archive/resultspublication/change_list.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("vaihe"))
     def current_phase(self, competition) -> str:

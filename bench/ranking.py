@@ -8,11 +8,9 @@ unless DATABASE_URL is set), fills it, prints timings, and drops it again.
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,27 +25,15 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 
 def fill(nominations: int, jurors: int):
-    from hyvakaytanto.models import Competition, Criterion
+    from bench import fixtures
+    from hyvakaytanto.models import Criterion
     from jury.models import JuryMember, Score
-    from nominations.models import Nomination, hash_token
+    from nominations.models import Nomination
 
-    now = timezone.now()
-    opens = now - timedelta(days=70)
-    competition = Competition.objects.create(
-        year=2099,
-        title="Benchmark",
-        introduction="-",
-        prize_text="-",
-        nomination_opens_at=opens,
-        nomination_closes_at=opens + timedelta(days=60),
-        scoring_closes_at=opens + timedelta(days=100),
-        voting_opens_at=opens + timedelta(days=110),
-        voting_closes_at=opens + timedelta(days=131),
-    )
+    competition = fixtures.competition(days_since_opening=70)  # the jury is scoring
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"juror{n}", is_staff=True) for n in range(jurors)
     )
@@ -56,23 +42,7 @@ def fill(nominations: int, jurors: int):
         for n, u in enumerate(users)
     )
     rows = Nomination.objects.bulk_create(
-        Nomination(
-            competition=competition,
-            practice_name=f"Käytäntö {n}",
-            summary="-",
-            organisations="-",
-            region="helsinki",
-            target_group="-",
-            evaluation="-",
-            contact_name="-",
-            contact_title="-",
-            contact_email=f"n{n}@example.invalid",
-            contact_phone="-",
-            publish_consent=True,
-            privacy_acknowledged_at=now,
-            token_hash=hash_token(secrets.token_urlsafe(16)),
-        )
-        for n in range(nominations)
+        fixtures.nomination(competition, n) for n in range(nominations)
     )
     criteria = list(Criterion.objects.all())
     Score.objects.bulk_create(

@@ -164,9 +164,8 @@ def prepare(voter_count: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from hyvakaytanto.models import Competition
+    from bench import fixtures
     from jury.models import Finalist
-    from nominations.models import Nomination, hash_token
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -177,38 +176,12 @@ def prepare(voter_count: int) -> dict:
             "at timestamptz NOT NULL DEFAULT now())"
         )
     now = timezone.now()
-    opens = now - timedelta(days=115)
-    competition = Competition.objects.create(
-        year=2099,
-        title="Hyvä käytäntö 2099",
-        introduction="-",
-        prize_text="-",
-        nomination_opens_at=opens,
-        nomination_closes_at=opens + timedelta(days=60),
-        scoring_closes_at=opens + timedelta(days=100),
-        voting_opens_at=opens + timedelta(days=110),
-        voting_closes_at=opens + timedelta(days=131),
-        finalists_published_at=opens + timedelta(days=109),
-    )
+    competition = fixtures.competition(days_since_opening=115, finalists_published=True)
     chair = get_user_model().objects.create(username="bench-chair", is_staff=True)
     finalists = []
     for n in range(4):
-        nomination = Nomination.objects.create(
-            competition=competition,
-            practice_name=f"Finalisti {n}",
-            summary="-",
-            organisations="-",
-            region="helsinki",
-            target_group="-",
-            evaluation="-",
-            contact_name="-",
-            contact_title="-",
-            contact_email=f"f{n}@example.invalid",
-            contact_phone="-",
-            publish_consent=True,
-            privacy_acknowledged_at=now,
-            token_hash=hash_token(secrets.token_urlsafe(16)),
-        )
+        nomination = fixtures.nomination(competition, n)
+        nomination.save()
         finalists.append(
             Finalist.objects.create(
                 nomination=nomination, statement="Raadin perustelut.", order=n, shortlisted_by=chair

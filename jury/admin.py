@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.models import Competition, Criterion
 from jury import permissions, queries, services
 from jury.enums import JuryRole, Recognition
@@ -59,7 +60,7 @@ def _visible_competition_ids(request) -> list[int]:
 
 
 @admin.register(ScoringNomination)
-class ScoringNominationAdmin(admin.ModelAdmin):
+class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["practice_name", "organisations", "year", "my_status"]
     list_filter = ["competition"]
     search_fields = ["practice_name", "organisations"]
@@ -73,15 +74,6 @@ class ScoringNominationAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("vuosi"), ordering="competition__year")
     def year(self, nomination) -> int:
@@ -207,7 +199,7 @@ def _mean_column(number: int):
 
 
 @admin.register(RankingEntry)
-class RankingAdmin(admin.ModelAdmin):
+class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "practice_name",
         "year",
@@ -249,15 +241,6 @@ class RankingAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_list_display_links(self, request, list_display):
         return None
@@ -495,7 +478,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
 # --- History, for staff ---------------------------------------------------------------------------
 
 
-class StaffHistoryAdmin(SimpleHistoryAdmin):
+class StaffHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only records with their history, for staff who may see every score."""
 
     def has_module_permission(self, request) -> bool:
@@ -503,15 +486,6 @@ class StaffHistoryAdmin(SimpleHistoryAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("jury.view_ranking")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Score)

@@ -5,13 +5,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from voting import queries
 from voting.models import VoteTally
 from voting.permissions import can_view_tally
 
 
 @admin.register(VoteTally)
-class VoteTallyAdmin(admin.ModelAdmin):
+class VoteTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The count and the integrity report: only for staff with the permission, and only once
     voting has closed. Nobody sees a running count."""
 
@@ -25,15 +26,6 @@ class VoteTallyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         competition = get_object_or_404(VoteTally, pk=object_id)

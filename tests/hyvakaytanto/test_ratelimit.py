@@ -1,13 +1,11 @@
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from threading import Barrier
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 
 from hyvakaytanto.models import RateLimitCounter
 from hyvakaytanto.ratelimit import Limit, client_address, hit
+from tests.concurrency import at_once
 
 LIMIT = Limit("test", count=3, window=timedelta(hours=1))
 NOON = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
@@ -41,21 +39,11 @@ def test_clients_are_counted_apart_and_stored_only_as_pseudonyms():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_requests_on_separate_connections_are_all_counted():
     limit = Limit("burst", count=1000, window=timedelta(hours=1))
-    threads = 20
-    barrier = Barrier(threads)
 
-    def one_request(_):
-        try:
-            barrier.wait()
-            return hit(limit, "198.51.100.9", now=NOON)
-        finally:
-            connection.close()
+    results = at_once(lambda _: hit(limit, "198.51.100.9", now=NOON), range(20))
 
-    with ThreadPoolExecutor(threads) as pool:
-        results = list(pool.map(one_request, range(threads)))
-
-    assert results == [True] * threads
-    assert RateLimitCounter.objects.get(key__startswith="burst:").count == threads
+    assert results == [True] * 20
+    assert RateLimitCounter.objects.get(key__startswith="burst:").count == 20
 
 
 def test_client_address_is_the_connecting_address_without_trusted_proxies(settings):

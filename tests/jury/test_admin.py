@@ -17,6 +17,20 @@ RANKING = "admin:jury_rankingentry_changelist"
 FINALISTS = "admin:jury_finalist_changelist"
 
 
+def decide(client, seat, finalist, *, recognition="winner", statement=""):
+    """The chair's decision through the admin action, as the given juror."""
+    return login(client, seat).post(
+        reverse(FINALISTS),
+        {
+            "action": "decide",
+            "_selected_action": [finalist.pk],
+            "apply": "1",
+            "recognition": recognition,
+            "statement": statement,
+        },
+    )
+
+
 def screen(nomination) -> str:
     return reverse("admin:jury_scoringnomination_change", args=[nomination.pk])
 
@@ -259,16 +273,7 @@ def test_non_chair_cannot_decide_the_winner(client):
     member = JuryMemberFactory(competition=competition)
     finalist = FinalistFactory(nomination__competition=competition)
 
-    login(client, member).post(
-        reverse(FINALISTS),
-        {
-            "action": "decide",
-            "_selected_action": [finalist.pk],
-            "apply": "1",
-            "recognition": "winner",
-            "statement": "Voittaja.",
-        },
-    )
+    decide(client, member, finalist, statement="Voittaja.")
 
     finalist.refresh_from_db()
     assert finalist.recognition == ""
@@ -279,16 +284,7 @@ def test_chair_records_the_winner_after_voting_closes(client):
     chair = JuryMemberFactory(competition=competition, chair=True)
     finalist = FinalistFactory(nomination__competition=competition)
 
-    login(client, chair).post(
-        reverse(FINALISTS),
-        {
-            "action": "decide",
-            "_selected_action": [finalist.pk],
-            "apply": "1",
-            "recognition": "winner",
-            "statement": "Raadin yksimielinen valinta.",
-        },
-    )
+    decide(client, chair, finalist, statement="Raadin yksimielinen valinta.")
 
     finalist.refresh_from_db()
     assert finalist.recognition == "winner"
@@ -300,16 +296,7 @@ def test_chair_cannot_decide_while_voting_is_open(client):
     chair = JuryMemberFactory(competition=competition, chair=True)
     finalist = FinalistFactory(nomination__competition=competition)
 
-    login(client, chair).post(
-        reverse(FINALISTS),
-        {
-            "action": "decide",
-            "_selected_action": [finalist.pk],
-            "apply": "1",
-            "recognition": "winner",
-            "statement": "Liian aikaisin.",
-        },
-    )
+    decide(client, chair, finalist, statement="Liian aikaisin.")
 
     finalist.refresh_from_db()
     assert finalist.recognition == ""

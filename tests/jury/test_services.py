@@ -1,14 +1,11 @@
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Criterion
 from jury import services
 from jury.models import Score
+from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory, StaffUserFactory
 from tests.factories.nominations import NominationFactory
@@ -24,18 +21,13 @@ def full_sheet(value: int) -> dict:
 def test_concurrent_saves_of_the_same_jurors_sheet_end_with_one_row_per_criterion():
     juror = JuryMemberFactory()
     nomination = NominationFactory(competition=juror.competition)
-    threads = 20
-    barrier = Barrier(threads)
 
-    def save(value):
-        try:
-            barrier.wait()
-            services.score_save(seat=juror, nomination=nomination, scores=full_sheet(value))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(save, [1 + n % 5 for n in range(threads)]))
+    at_once(
+        lambda value: services.score_save(
+            seat=juror, nomination=nomination, scores=full_sheet(value)
+        ),
+        [1 + n % 5 for n in range(20)],
+    )
 
     scores = Score.objects.filter(juror=juror, nomination=nomination)
     assert scores.count() == Criterion.objects.count()

@@ -1,14 +1,12 @@
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from threading import Barrier
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
+from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory
 from tests.factories.nominations import NominationFactory
@@ -190,17 +188,10 @@ def test_finalist_page_says_whom_the_visitor_voted_for_and_when(client):
 def test_twenty_threads_voting_at_once_as_the_same_voter_leave_one_row():
     finalist = open_finalist()
     voter = VoterFactory()
-    barrier = Barrier(20)
 
-    def cast(_):
-        try:
-            barrier.wait()
-            return services.vote_cast(voter=voter, finalist_id=finalist.pk).created
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(20) as pool:
-        created = list(pool.map(cast, range(20)))
+    created = at_once(
+        lambda _: services.vote_cast(voter=voter, finalist_id=finalist.pk).created, range(20)
+    )
 
     assert Vote.objects.filter(voter=voter).count() == 1
     assert created.count(True) == 1
@@ -210,17 +201,10 @@ def test_twenty_threads_voting_at_once_as_the_same_voter_leave_one_row():
 def test_twenty_different_voters_at_once_leave_twenty_rows():
     finalist = open_finalist()
     voters = VoterFactory.create_batch(20)
-    barrier = Barrier(20)
 
-    def cast(voter):
-        try:
-            barrier.wait()
-            return services.vote_cast(voter=voter, finalist_id=finalist.pk).created
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(20) as pool:
-        created = list(pool.map(cast, voters))
+    created = at_once(
+        lambda voter: services.vote_cast(voter=voter, finalist_id=finalist.pk).created, voters
+    )
 
     assert created == [True] * 20
     assert Vote.objects.count() == 20
