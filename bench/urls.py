@@ -14,4 +14,18 @@ def insert_ceiling(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/insert/", insert_ceiling), *site_urlpatterns]
+def signed_in_insert_ceiling(request):
+    """The same, as a signed-in POST with its CSRF token: what any signed-in write costs
+    (the session and the user are loaded, the token checked) before its own work."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_ceiling DEFAULT VALUES")
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("bench/insert/", insert_ceiling),
+    path("bench/signed-in-insert/", signed_in_insert_ceiling),
+    *site_urlpatterns,
+]

@@ -129,6 +129,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Votes a single client address may cast per hour (a shared office connection casts many).
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
+# Seconds each process may reuse the public finalist list (the busiest page during a vote).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
 # Days after a year's results are published before voters' personal data is erased.
 VOTER_DATA_RETENTION_DAYS = env_int("VOTER_DATA_RETENTION_DAYS", 90)
 

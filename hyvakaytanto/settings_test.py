@@ -24,3 +24,5 @@ SECURE_SSL_REDIRECT = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 SITE_URL = "https://hyvakaytanto.example"
+# Every test sets up its own year; a list kept from the previous test would be wrong.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -1,12 +1,15 @@
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncHour
 
 from hyvakaytanto.models import Competition
+from hyvakaytanto.queries import current_competition
 from jury.models import Finalist
 from voting.models import Vote
 
@@ -20,6 +23,27 @@ def published_finalists(competition: Competition) -> list[Finalist]:
         .select_related("nomination")
         .order_by("order", "pk")
     )
+
+
+_snapshot: tuple[float, Competition | None, list[Finalist]] | None = None
+
+
+def public_finalists() -> tuple[Competition | None, list[Finalist]]:
+    """The current year and its published finalists, as every visitor sees them.
+
+    The finalist page is the busiest public page while the vote is on, and these rows change
+    a few times a year, so each process keeps them for PUBLIC_PAGE_CACHE_SECONDS. The phase
+    is still computed from the clock on every request, and casting a vote never reads this.
+    """
+    global _snapshot
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    now = time.monotonic()
+    if seconds > 0 and _snapshot is not None and now - _snapshot[0] < seconds:
+        return _snapshot[1], _snapshot[2]
+    competition = current_competition()
+    finalists = published_finalists(competition) if competition else []
+    _snapshot = (now, competition, finalists)
+    return competition, finalists
 
 
 def shuffled_for_visitor(finalists: list[Finalist], seed: str) -> list[Finalist]:

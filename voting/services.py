@@ -4,6 +4,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,7 +62,7 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     Raises PermissionDenied without a verified e-mail and ValidationError when the finalist
     is not open for votes (unpublished, another year, outside the window in server time).
     """
-    if not is_verified_voter(voter):
+    if not (voter.is_authenticated and voter.is_active and not voter.is_staff):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
     try:
         # Only what the vote needs: this runs on every vote, and the nomination's long texts
@@ -70,7 +71,7 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
             Finalist.objects.select_related("nomination__competition")
             .only(
                 "nomination__practice_name",
-                *(f"nomination__competition__{f}" for f in _PHASE_FIELDS),
+                *(f"nomination__competition__{field}" for field in _PHASE_FIELDS),
             )
             .get(pk=finalist_id)
         )
@@ -85,6 +86,9 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     vote = _insert_unless_voted(competition, voter, finalist, network_of(client_address))
     if vote is not None:
         return Cast(vote=vote, created=True)
+    # Nothing inserted: the voter has no verified address, or has voted already.
+    if not is_verified_voter(voter):
+        raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
     existing = Vote.objects.select_related("finalist__nomination").get(
         competition=competition, voter=voter
     )
@@ -94,21 +98,23 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
 
 
 def _insert_unless_voted(competition, voter, finalist, network: str) -> Vote | None:
-    """One INSERT … ON CONFLICT DO NOTHING: the new vote, or None if the voter has one.
+    """One INSERT … ON CONFLICT DO NOTHING that also requires a verified e-mail address:
+    the new vote, or None if the voter has one already or has no verified address.
 
     A single statement is its own transaction, so the vote is committed when this returns,
     and a concurrent insert by the same voter waits for ours and then does nothing.
     """
-    table = Vote._meta.db_table
+    table, addresses = Vote._meta.db_table, EmailAddress._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} (competition_id, voter_id, finalist_id, cast_at, network)
-            VALUES (%s, %s, %s, %s, %s)
+            SELECT %s, %s, %s, %s, %s
+            WHERE EXISTS (SELECT 1 FROM {addresses} WHERE user_id = %s AND verified)
             ON CONFLICT (competition_id, voter_id) DO NOTHING
             RETURNING id, cast_at
-            """,  # noqa: S608 - the table name is ours, every value is a parameter
-            [competition.pk, voter.pk, finalist.pk, timezone.now(), network],
+            """,  # noqa: S608 - the table names are ours, every value is a parameter
+            [competition.pk, voter.pk, finalist.pk, timezone.now(), network, voter.pk],
         )
         row = cursor.fetchone()
     if row is None:

@@ -27,14 +27,14 @@ def _vote_limit() -> Limit:
 
 @require_http_methods(["GET"])
 def finalists(request):
-    competition = current_competition()
+    competition, published = queries.public_finalists()
     context = {"competition": competition, "phase": competition.phase if competition else None}
     if competition is not None:
         seed = request.session.get(ORDER_SEED)
         if seed is None:
             seed = request.session[ORDER_SEED] = secrets.token_hex(8)
         context.update(
-            finalists=queries.shuffled_for_visitor(queries.published_finalists(competition), seed),
+            finalists=queries.shuffled_for_visitor(published, seed),
             my_vote=queries.vote_of(request.user, competition),
             verified=is_verified_voter(request.user),
         )

@@ -298,3 +298,20 @@ def test_finalist_page_after_the_deadline_has_no_form(client):
     assert "Äänestys on päättynyt" in text_of(response)
     assert VOTE_URL not in response.content.decode()
     assert finalist.nomination.practice_name in text_of(response)
+
+
+def test_public_finalist_list_is_reused_only_for_the_configured_seconds(client, settings):
+    from voting import queries
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    first = open_finalist(nomination__practice_name="Ensimmäinen")
+    client.get("/finalistit/")
+    open_finalist(competition=first.nomination.competition, nomination__practice_name="Myöhempi")
+
+    cached = text_of(client.get("/finalistit/"))
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    fresh = text_of(client.get("/finalistit/"))
+    queries._snapshot = None
+
+    assert "Myöhempi" not in cached
+    assert "Myöhempi" in fresh
