@@ -120,3 +120,20 @@ def test_deploy_check_warns_when_production_would_run_on_the_embedded_server(set
 
     settings.EMBEDDED_DATABASE = False
     assert embedded_database_in_production(None) == []
+
+
+def test_manage_py_works_on_a_fresh_checkout_with_no_environment():
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "using development settings (DEBUG=1)" in result.stderr
+    assert "No changes detected" in result.stdout
