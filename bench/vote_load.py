@@ -38,45 +38,72 @@ CSRF = "BenchCsrfSecretBenchCsrfSecret12"  # 32 characters: an unmasked CSRF sec
 # --- The load generator (runs in its own process) --------------------------------------------
 
 
-async def http(port: int, method: str, path: str, cookie: str = "", body: str = ""):
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-    if cookie:
-        head.append(f"Cookie: {cookie}")
-    if body:
-        head += [
-            "Content-Type: application/x-www-form-urlencoded",
-            f"Content-Length: {len(body.encode())}",
-        ]
-    writer.write(("\r\n".join(head) + "\r\n\r\n" + body).encode())
-    await writer.drain()
-    status_line = await reader.readline()
-    await reader.read()  # until the server closes
-    writer.close()
-    status = int(status_line.split()[1]) if status_line else 0
-    return status, (time.perf_counter() - started) * 1000
+class Connection:
+    """One client's HTTP/1.1 connection: a new one per request, or kept alive."""
+
+    def __init__(self, port: int, keep_alive: bool):
+        self.port, self.keep_alive = port, keep_alive
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, cookie: str = "", body: str = ""):
+        started = time.perf_counter()
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+        if not self.keep_alive:
+            head.append("Connection: close")
+        if cookie:
+            head.append(f"Cookie: {cookie}")
+        if body:
+            head += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body.encode())}",
+            ]
+        self.writer.write(("\r\n".join(head) + "\r\n\r\n" + body).encode())
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        length, closing = None, not self.keep_alive
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                closing = True
+        if length is not None and not closing:
+            await self.reader.readexactly(length)
+        else:
+            await self.reader.read()
+            closing = True
+        if closing:
+            self.writer.close()
+            self.reader = self.writer = None
+        status = int(status_line.split()[1]) if status_line else 0
+        return status, (time.perf_counter() - started) * 1000
 
 
-async def ceiling(port: int, clients: int, seconds: float, sessions: list | None = None) -> dict:
+async def ceiling(
+    port: int, clients: int, seconds: float, keep_alive: bool, sessions: list | None = None
+) -> dict:
     """Anonymous GETs of the one-INSERT view, or with ``sessions`` signed-in POSTs of it."""
     latencies, statuses = [], []
     deadline = time.perf_counter() + seconds
 
     async def client(number):
-        sent = 0
+        sent, connection = 0, Connection(port, keep_alive)
         while time.perf_counter() < deadline:
             if sessions:
                 key = sessions[(number * 7919 + sent) % len(sessions)]
-                status, ms = await http(
-                    port,
+                status, ms = await connection.request(
                     "POST",
                     "/bench/signed-in-insert/",
                     f"sessionid={key}; csrftoken={CSRF}",
                     f"csrfmiddlewaretoken={CSRF}",
                 )
             else:
-                status, ms = await http(port, "GET", "/bench/insert/")
+                status, ms = await connection.request("GET", "/bench/insert/")
             sent += 1
             statuses.append(status)
             latencies.append(ms)
@@ -86,24 +113,26 @@ async def ceiling(port: int, clients: int, seconds: float, sessions: list | None
     return {"latencies": latencies, "statuses": statuses, "elapsed": time.perf_counter() - started}
 
 
-async def voting(port: int, clients: int, seconds: float, voters: list, finalists: list) -> dict:
+async def voting(
+    port: int, clients: int, seconds: float, keep_alive: bool, voters: list, finalists: list
+) -> dict:
     queue = list(voters)
     random.shuffle(queue)
     votes, pages, accepted, failed = [], [], [], []
     deadline = time.perf_counter() + seconds
 
     async def client():
-        done = 0
+        done, connection = 0, Connection(port, keep_alive)
         while queue and time.perf_counter() < deadline:
             voter_id, session_key = queue.pop()
             cookie = f"sessionid={session_key}; csrftoken={CSRF}"
             body = f"csrfmiddlewaretoken={CSRF}&finalist={random.choice(finalists)}"
-            status, ms = await http(port, "POST", "/finalistit/aanesta/", cookie, body)
+            status, ms = await connection.request("POST", "/finalistit/aanesta/", cookie, body)
             votes.append(ms)
             (accepted if status == 302 else failed).append([voter_id, status])
             done += 1
             if done % 3 == 0:
-                status, ms = await http(port, "GET", "/finalistit/", cookie)
+                status, ms = await connection.request("GET", "/finalistit/", cookie)
                 pages.append(ms)
                 if status != 200:
                     failed.append([None, status])
@@ -123,10 +152,19 @@ def generate(args) -> None:
     plan = json.loads(Path(args.plan).read_text())
     sessions = [key for _, key in plan["voters"]]
     result = {
-        "ceiling": asyncio.run(ceiling(plan["port"], args.clients, args.seconds)),
-        "signed_in": asyncio.run(ceiling(plan["port"], args.clients, args.seconds, sessions)),
+        "ceiling": asyncio.run(ceiling(plan["port"], args.clients, args.seconds, args.keep_alive)),
+        "signed_in": asyncio.run(
+            ceiling(plan["port"], args.clients, args.seconds, args.keep_alive, sessions)
+        ),
         "voting": asyncio.run(
-            voting(plan["port"], args.clients, args.seconds, plan["voters"], plan["finalists"])
+            voting(
+                plan["port"],
+                args.clients,
+                args.seconds,
+                args.keep_alive,
+                plan["voters"],
+                plan["finalists"],
+            )
         ),
     }
     Path(args.result).write_text(json.dumps(result))
@@ -240,7 +278,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, keep_alive: bool) -> subprocess.Popen:
+    # Sync workers close every connection; threaded workers keep them, as behind a proxy.
+    threads = ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"]
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -255,6 +295,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
             "2048",
             "--log-level",
             "warning",
+            *(threads if keep_alive else []),
         ],
         cwd=ROOT,
     )
@@ -275,7 +316,7 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {cuts[49]:6.1f} ms  p95 {cuts[94]:6.1f} ms  p99 {cuts[98]:6.1f} ms"
 
 
-def report(plan: dict, result: dict, clients: int) -> bool:
+def report(plan: dict, result: dict, clients: int, keep_alive: bool) -> bool:
     from voting.models import Vote
 
     top = result["ceiling"]
@@ -294,7 +335,8 @@ def report(plan: dict, result: dict, clients: int) -> bool:
     unexpected = set(stored) - accepted
     ceiling_errors = sum(1 for s in top["statuses"] + signed["statuses"] if s != 200)
 
-    print(f"\n{clients} concurrent clients, gunicorn on 127.0.0.1, embedded PostgreSQL")
+    mode = "kept-alive connections" if keep_alive else "a new connection per request"
+    print(f"\n{clients} concurrent clients ({mode}), gunicorn on 127.0.0.1, embedded PostgreSQL")
     print(
         f"ceiling (one INSERT) : {ceiling_rate:7.1f} req/s   {percentiles(top['latencies'])}"
         f"   errors {ceiling_errors}"
@@ -327,6 +369,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="threaded gunicorn workers and persistent client connections (as behind a proxy)",
+    )
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -346,7 +393,7 @@ def main() -> None:
     plan_file = ROOT / ".data" / "bench-plan.json"
     result_file = ROOT / ".data" / "bench-result.json"
     plan_file.write_text(json.dumps(plan))
-    server = start_gunicorn(plan["port"], args.workers)
+    server = start_gunicorn(plan["port"], args.workers, args.keep_alive)
     try:
         subprocess.run(  # noqa: S603 - the load generator is this script in another process
             [
@@ -361,13 +408,14 @@ def main() -> None:
                 str(args.clients),
                 "--seconds",
                 str(args.seconds),
+                *(["--keep-alive"] if args.keep_alive else []),
             ],
             check=True,
         )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    ok = report(plan, json.loads(result_file.read_text()), args.clients)
+    ok = report(plan, json.loads(result_file.read_text()), args.clients, args.keep_alive)
     sys.exit(0 if ok else 1)
 
 
