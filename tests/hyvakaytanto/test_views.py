@@ -89,3 +89,12 @@ def test_home_query_count_is_constant(client, django_assert_num_queries, count):
 
     with django_assert_num_queries(3):  # the competition, the criteria, the latest winners
         client.get(reverse("home"))
+
+
+def test_home_during_the_vote_links_to_the_finalists(client):
+    CompetitionFactory(voting=True)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert 'href="/finalistit/"' in html
+    assert "Tutustu finalisteihin ja äänestä" in html
