@@ -68,8 +68,29 @@ def start() -> None:
     os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], env)
 
 
+def ensure_chromium() -> None:
+    """Find Chromium for the browser tests, or install it, and say which."""
+    import shutil
+
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    found = next((path for path in candidates if path and Path(path).exists()), None)
+    if found:
+        print(f"==> Browser tests use Chromium at {found}", flush=True)
+        os.environ["CHROMIUM_PATH"] = found
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Chromium not found: installing Debian's chromium with apt-get (running as root)")
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "chromium")
+        os.environ["CHROMIUM_PATH"] = "/usr/bin/chromium"
+        return
+    say("Chromium not found: installing Playwright's own Chromium (playwright install chromium)")
+    run(PYTHON, "-m", "playwright", "install", "chromium")
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_dependencies()
+    ensure_chromium()
     say(
         "Running the test suite"
         + ("" if "DATABASE_URL" in os.environ else " on the embedded PostgreSQL")

@@ -1,0 +1,80 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Chromium comes from $CHROMIUM_PATH or the PATH; `python3 dev.py test` finds or installs it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls that set up
+# each test's data are ordinary blocking calls there, which Django refuses unless told.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Without a system Chromium, Playwright's own (from `playwright install chromium`) is used.
+    executable = {"executable_path": CHROMIUM} if CHROMIUM else {}
+    return {
+        **browser_type_launch_args,
+        **executable,
+        # The closed network here refuses Chromium's background connections; don't make them.
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def site(live_server, page):
+    """The page, with a helper to open a path on the live server."""
+    page.set_default_timeout(10_000)
+
+    def open_path(path: str):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return page
+
+    page.open = open_path
+    return page
+
+
+def serious_accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on the current page (WCAG 2.1 AA rules)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                resultTypes: ["violations"],
+            });
+            return result.violations
+                .filter(v => ["serious", "critical"].includes(v.impact))
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}));
+        }"""
+    )
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,91 @@
+"""Every public page: no serious or critical axe-core finding, and usable 375 px wide."""
+
+import pytest
+
+from archive import services as archive_services
+from jury.enums import Recognition
+from tests.browser.conftest import (
+    has_horizontal_scroll,
+    screenshot,
+    serious_accessibility_violations,
+)
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.factories.voting import VoteFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 375, "height": 800}
+
+
+def check(page, name: str) -> None:
+    assert serious_accessibility_violations(page) == [], name
+    page.set_viewport_size(PHONE)
+    assert not has_horizontal_scroll(page), f"{name} scrolls sideways at 375 px"
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def finalists_of(competition):
+    for n, name in enumerate(["Ruskon nanny", "Enna-malli", "Sijaishuollon haastekisa"]):
+        FinalistFactory(
+            nomination__competition=competition, nomination__practice_name=name, order=n
+        )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/arkisto/",
+        "/arkisto/2022/",
+        "/arkisto/2015/",
+        "/tulokset/2009/",
+        "/tili/kirjaudu/",
+        "/tili/signup/",
+        "/tili/login/code/",
+        "/tietosuoja/",
+        "/ehdotus/linkki/",
+    ],
+)
+def test_public_page_is_accessible_and_fits_a_phone(site, path):
+    CompetitionFactory()
+    site.open(path)
+
+    check(site, "page" + path.replace("/", "_"))
+
+
+def test_nomination_form_is_accessible_empty_and_with_errors(site):
+    CompetitionFactory()
+    site.open("/ehdota/")
+    check(site, "nominate-empty")
+
+    site.get_by_role("button", name="Lähetä ehdotus").click()
+    site.wait_for_selector("#form-errors")
+
+    check(site, "nominate-errors")
+
+
+@pytest.mark.parametrize("phase", ["review", "voting", "deliberation"])
+def test_finalist_page_is_accessible_in_every_phase(site, phase):
+    finalists_of(CompetitionFactory(**{phase: True}))
+
+    site.open("/finalistit/")
+
+    check(site, f"finalists-{phase}")
+
+
+def test_results_page_is_accessible(site):
+    competition = CompetitionFactory(deliberation=True)
+    finalists_of(competition)
+    winner = competition.nominations.first().finalist
+    winner.recognition, winner.recognition_statement = Recognition.WINNER, "Raadin valinta."
+    winner.save()
+    VoteFactory.create_batch(3, finalist=winner, competition=competition)
+    archive_services.results_publish(
+        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
+    )
+
+    site.open(f"/tulokset/{competition.year}/")
+
+    check(site, "results")
