@@ -25,3 +25,11 @@ def staff_client(client, staff_user):
 def competition(db):
     """The current competition, in its nomination phase."""
     return CompetitionFactory()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last. Playwright keeps an event loop running in the test thread from
+    the first browser test on, and there Django hands out a connection without the test
+    database's snapshot, so later transactional tests could not get their seeded rows back."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)

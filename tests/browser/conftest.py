@@ -3,11 +3,13 @@
 Chromium comes from $CHROMIUM_PATH or the PATH; `python3 dev.py test` finds or installs it.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls that set up
 # each test's data are ordinary blocking calls there, which Django refuses unless told.
@@ -36,6 +38,25 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+# The data migrations whose rows every page relies on; their functions are idempotent.
+SEEDS = [
+    ("hyvakaytanto.migrations.0002_seed_criteria", "seed"),
+    ("archive.migrations.0002_historical_record", "load"),
+    ("jury.migrations.0002_groups", "create_groups"),
+    ("voting.migrations.0002_tally_permission", "grant"),
+    ("archive.migrations.0005_publish_permission", "grant"),
+]
+
+
+@pytest.fixture(autouse=True)
+def seeded(transactional_db):
+    """Put the migrations' rows back before each browser test. A transactional test empties
+    the tables afterwards, and with Playwright's event loop in this thread Django's
+    serialized_rollback cannot restore them (see tests/conftest.py)."""
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
