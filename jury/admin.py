@@ -37,7 +37,10 @@ EXPORT_TYPES = {
 def _has_seat(request) -> bool:
     """Whether the user sits on any panel; asked once per request (the admin asks often)."""
     if not hasattr(request, "_jury_has_seat"):
-        request._jury_has_seat = JuryMember.objects.filter(user=request.user).exists()
+        # The admin asks this for the anonymous visitor of its login page too.
+        request._jury_has_seat = request.user.is_authenticated and (
+            JuryMember.objects.filter(user=request.user).exists()
+        )
     return request._jury_has_seat
 
 
@@ -46,6 +49,9 @@ def _visible_competition_ids(request) -> list[int]:
     permission who sit on no panel, otherwise the years they chair. Once per request."""
     if not hasattr(request, "_jury_visible_ids"):
         user = request.user
+        if not user.is_authenticated:
+            request._jury_visible_ids = []
+            return request._jury_visible_ids
         if user.has_perm("jury.view_ranking") and not _has_seat(request):
             years = Competition.objects.all()
         else:

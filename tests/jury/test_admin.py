@@ -331,3 +331,10 @@ def test_staff_seat_a_juror_in_the_admin(client, communications, panel_year):
 
     assert response.status_code == 302
     assert panel_year.jury_members.filter(user=new).exists()
+
+
+def test_admin_login_page_answers_anonymous_visitors(client):
+    response = client.get(reverse("admin:login"))
+
+    assert response.status_code == 200
+    assert "Kirjaudu sisään" in response.content.decode()

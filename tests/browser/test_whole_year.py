@@ -1,0 +1,257 @@
+"""A whole competition year through the pages people use, from set-up to the archive."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from hyvakaytanto.models import Competition, Criterion
+from jury.models import Finalist, JuryMember, Score
+from nominations.models import Nomination
+from tests.browser.conftest import screenshot
+from voting.models import Vote
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "Salasana-Raati-2027!"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class Year:
+    """The actors of one year, each in a browser context of their own."""
+
+    def __init__(self, browser, url):
+        self.browser, self.url = browser, url
+
+    def person(self):
+        context = self.browser.new_context(base_url=self.url)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    def admin(self, username):
+        page = self.person()
+        page.goto("/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#user-tools")
+        return page
+
+
+def set_timeline(page, competition_pk, **offsets):
+    """Staff move the year's dates in the admin: each offset is from now (Helsinki time)."""
+    page.goto(f"/admin/hyvakaytanto/competition/{competition_pk}/change/")
+    now = timezone.localtime()
+    for field, offset in offsets.items():
+        moment = now + offset
+        page.fill(f"[name={field}_0]", f"{moment.day}.{moment.month}.{moment.year}")
+        page.fill(f"[name={field}_1]", moment.strftime("%H:%M"))
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+
+def run_action(page, changelist, values, action):
+    page.goto(changelist)
+    for value in values:
+        page.check(f"input[name=_selected_action][value='{value}']")
+    page.select_option("select[name=action]", action)
+    page.click("button[name=index]")
+
+
+def last_mail_to(address):
+    return [m for m in mail.outbox if address in m.to][-1]
+
+
+def nominate(page, practice, *, email, phone="040 765 4321", attachment=False):
+    page.goto("/ehdota/")
+    fields = {
+        "practice_name": practice,
+        "summary": f"{practice}: toimintamalli.",
+        "organisations": "Lapin hyvinvointialue",
+        "target_group": "Aikuissosiaalityön asiakkaat",
+        "evaluation": "Arvioitu asiakaskyselyllä.",
+        "contact_name": "Liisa Lappalainen",
+        "contact_title": "Sosiaalityöntekijä",
+        "contact_email": email,
+        "contact_phone": phone,
+    }
+    for criterion in Criterion.objects.all():
+        fields[f"criterion_{criterion.number}"] = f"Perustelu {criterion.number}."
+    for name, value in fields.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=region]", "lappi")
+    page.check("[name=publish_consent]")
+    page.check("[name=privacy_acknowledged]")
+    if attachment:
+        page.set_input_files(
+            "[name=attachments]",
+            files=[{"name": "arviointi.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+        )
+    page.click("button[type=submit]")
+
+
+def test_a_whole_year(browser, live_server):
+    users = get_user_model().objects
+    users.create_superuser("viestinta", "viestinta@talentia.example", PASSWORD)
+    jurors = []
+    for n in range(3):
+        juror = users.create_user(
+            f"raati{n}",
+            f"raati{n}@talentia.example",
+            PASSWORD,
+            is_staff=True,
+            first_name=f"Raati{n}",
+        )
+        juror.groups.add(Group.objects.get(name="Raati"))
+        jurors.append(juror)
+    year = Year(browser, live_server.url)
+
+    # Staff set up the year in the admin; nominations are open.
+    staff = year.admin("viestinta")
+    staff.goto("/admin/hyvakaytanto/competition/add/")
+    staff.fill("[name=year]", "2031")
+    staff.fill("[name=title]", "Hyvä käytäntö 2031")
+    staff.fill("[name=introduction]", "Ehdota sosiaalialan hyvää käytäntöä.")
+    staff.fill("[name=prize_text]", "1000 euroa ja matka sosiaalialan konferenssiin ulkomaille.")
+    timeline = {
+        "nomination_opens_at": timedelta(hours=-1),
+        "nomination_closes_at": timedelta(days=1),
+        "scoring_closes_at": timedelta(days=2),
+        "voting_opens_at": timedelta(days=3),
+        "voting_closes_at": timedelta(days=4),
+    }
+    now = timezone.localtime()
+    for field, offset in timeline.items():
+        moment = now + offset
+        staff.fill(f"[name={field}_0]", f"{moment.day}.{moment.month}.{moment.year}")
+        staff.fill(f"[name={field}_1]", moment.strftime("%H:%M"))
+    staff.click("input[name=_save]")
+    staff.wait_for_selector(".messagelist .success")
+    competition = Competition.objects.get(year=2031)
+    for n, juror in enumerate(jurors):
+        JuryMember.objects.create(
+            competition=competition, user=juror, role="chair" if n == 0 else "member"
+        )
+
+    # Two organisations nominate: one with an attachment, one after fixing an error.
+    first = year.person()
+    nominate(first, "Asiakastyön menetelmäkortit", email="eka@lapha.example", attachment=True)
+    first.wait_for_selector("text=Kiitos! Ehdotus on vastaanotettu.")
+    second = year.person()
+    nominate(second, "Digiohjauksella nuori palveluihin", email="toka@diak.example", phone="")
+    second.wait_for_selector("#form-errors")
+    screenshot(second, "year-01-nomination-error")
+    assert second.input_value("[name=practice_name]") == "Digiohjauksella nuori palveluihin"
+    second.fill("[name=contact_phone]", "050 111 2222")
+    second.click("button[type=submit]")
+    second.wait_for_selector("text=Kiitos! Ehdotus on vastaanotettu.")
+
+    # The first nominator edits through the private link from their e-mail.
+    link = re.search(r"https?://\S+(/ehdotus/[\w-]+/)", last_mail_to("eka@lapha.example").body)
+    first.goto(link.group(1))
+    first.click("text=Muokkaa ehdotusta")
+    first.fill("[name=summary]", "Menetelmäkortit tukevat osallisuutta.")
+    first.click("button[type=submit]")
+    first.wait_for_selector("text=Muutokset on tallennettu.")
+    assert Nomination.objects.count() == 2
+
+    # Nominations close; three jurors score, one declares a conflict first.
+    set_timeline(
+        staff,
+        competition.pk,
+        nomination_opens_at=timedelta(days=-2),
+        nomination_closes_at=timedelta(minutes=-5),
+    )
+    nominations = list(Nomination.objects.order_by("pk"))
+    criteria = list(Criterion.objects.all())
+    juror_pages = [year.admin(j.username) for j in jurors]
+    for n, page in enumerate(juror_pages):
+        for nomination in nominations:
+            page.goto(f"/admin/jury/scoringnomination/{nomination.pk}/change/")
+            if n == 2 and nomination == nominations[1]:
+                page.click("summary")
+                page.fill("[name=reason]", "Olen kehittänyt mallia.")
+                page.click("input[name=declare_conflict]")
+                page.wait_for_selector("text=Esteellisyys on kirjattu.")
+                continue
+            for criterion in criteria:
+                value = 5 if nomination == nominations[0] else 3
+                page.check(f"input[name=value_{criterion.pk}][value='{value}']")
+            page.click("input[type=submit][value='Tallenna pisteet']")
+            page.wait_for_selector("text=Pisteet on tallennettu.")
+    screenshot(juror_pages[0], "year-02-scoring")
+    assert Score.objects.count() == (3 * 2 - 1) * len(criteria)
+
+    # The chair shortlists both and writes the statements; staff publish the finalists.
+    chair = juror_pages[0]
+    run_action(chair, "/admin/jury/rankingentry/", [n.pk for n in nominations], "shortlist")
+    chair.wait_for_selector("text=2 finalistia valittu.")
+    for finalist in Finalist.objects.all():
+        chair.goto(f"/admin/jury/finalist/{finalist.pk}/change/")
+        chair.fill("[name=statement]", f"Raati kiittää käytäntöä {finalist.nomination}.")
+        chair.click("input[name=_save]")
+    run_action(staff, "/admin/jury/finalist/", [f.pk for f in Finalist.objects.all()], "publish")
+    staff.wait_for_selector("text=finalistit julkistettu")
+
+    # The vote opens; three voters sign up with e-mailed codes and vote, one tries twice.
+    set_timeline(
+        staff,
+        competition.pk,
+        nomination_opens_at=timedelta(days=-4),
+        nomination_closes_at=timedelta(days=-3),
+        scoring_closes_at=timedelta(days=-2),
+        voting_opens_at=timedelta(minutes=-5),
+        voting_closes_at=timedelta(days=1),
+    )
+    winner = Finalist.objects.get(nomination=nominations[0])
+    for n in range(3):
+        voter = year.person()
+        address = f"aanestaja{n}@example.fi"
+        voter.goto("/tili/kirjaudu/")
+        voter.click("text=Rekisteröidy äänestäjäksi")
+        voter.fill("[name=email]", address)
+        voter.click("button[type=submit]")
+        code = re.search(
+            r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", last_mail_to(address).body, flags=re.MULTILINE
+        ).group(1)
+        voter.fill("[name=code]", code)
+        voter.click("button[type=submit]")
+        voter.goto("/finalistit/")
+        other_tab = voter.context.new_page()
+        other_tab.goto("/finalistit/")
+        voter.click(f"form:has(input[value='{winner.pk}']) button")
+        voter.wait_for_selector("text=Kiitos! Äänesi finalistille")
+        if n == 0:
+            screenshot(voter, "year-03-voted")
+            other_tab.click(f"form:has(input[value='{winner.pk}']) button >> nth=0")
+            other_tab.wait_for_selector("text=oli jo tallennettu")
+    assert Vote.objects.count() == 3
+
+    # The vote closes; the chair records the winner; staff publish the results.
+    set_timeline(staff, competition.pk, voting_closes_at=timedelta(minutes=-1))
+    run_action(chair, "/admin/jury/finalist/", [winner.pk], "decide")
+    chair.select_option("[name=recognition]", "winner")
+    chair.fill("[name=statement]", "Raadin yksimielinen valinta.")
+    chair.click("input[type=submit]")
+    chair.wait_for_selector("text=Päätös kirjattu 1 finalistille.")
+    run_action(staff, "/admin/archive/resultspublication/", [competition.pk], "publish")
+    staff.wait_for_selector("text=Nämä tulevat julki")
+    staff.click("input[type=submit][value='Julkaise tulokset']")
+    staff.wait_for_selector("text=Vuoden 2031 tulokset on julkaistu.")
+
+    # The results page, the front page and the archive show the year.
+    visitor = year.person()
+    visitor.goto("/tulokset/2031/")
+    assert "Asiakastyön menetelmäkortit" in visitor.inner_text("main")
+    assert "Raadin yksimielinen valinta." in visitor.inner_text("main")
+    screenshot(visitor, "year-04-results")
+    visitor.goto("/")
+    assert "Vuoden 2031 tulokset on julkistettu." in visitor.inner_text("main")
+    visitor.goto("/arkisto/")
+    assert "Asiakastyön menetelmäkortit" in visitor.inner_text("main")
+    screenshot(visitor, "year-05-archive")
