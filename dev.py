@@ -50,8 +50,15 @@ def ensure_dependencies() -> None:
     STAMP.write_text(wanted)
 
 
+def compile_translations() -> None:
+    """Compile the Swedish and English catalogues (Babel: no GNU gettext needed)."""
+    say("Compiling the translation catalogues (locale/)")
+    run(BIN / "pybabel", "compile", "--directory", "locale", "--domain", "django")
+
+
 def start() -> None:
     ensure_dependencies()
+    compile_translations()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     manage = [PYTHON, "manage.py"]
     say(
@@ -90,6 +97,7 @@ def ensure_chromium() -> None:
 
 def test(pytest_args: list[str]) -> None:
     ensure_dependencies()
+    compile_translations()
     ensure_chromium()
     say(
         "Running the test suite"

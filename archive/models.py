@@ -60,6 +60,12 @@ class AwardYear(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("archive:year", kwargs={"year": self.year})
 
+    @property
+    def extra_note(self) -> str:
+        """The note, unless it only says what the page already says in every language."""
+        standard = f"Palkintoa ei jaettu vuonna {self.year}."  # the Finnish sentence the page shows
+        return "" if self.note.strip() == standard else self.note
+
     def award_groups(self) -> list[tuple[str, list["Award"]]]:
         """The year's awards grouped by kind, each with its heading, in display order.
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.html import escape
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.models import Criterion
@@ -73,15 +74,7 @@ class NominationForm(forms.ModelForm):
         ),
         error_messages={"required": _("Ehdotus edellyttää suostumusta julkaisuun.")},
     )
-    attachments = MultipleFileField(
-        label=_("Liitteet"),
-        required=False,
-        help_text=_(
-            "Esimerkiksi arviointiraportti. Enintään %(count)d tiedostoa, kukin enintään 10 Mt. "
-            "Sallitut tyypit: %(types)s."
-        )
-        % {"count": MAX_ATTACHMENTS, "types": ALLOWED_LABEL},
-    )
+    attachments = MultipleFileField(label=_("Liitteet"), required=False)
     remove_attachments = forms.ModelMultipleChoiceField(
         label=_("Poista liitteitä"),
         queryset=Attachment.objects.none(),
@@ -124,6 +117,11 @@ class NominationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria if criteria is not None else Criterion.objects.all())
         editing = self.instance.pk is not None
+        # Built here, not at import, so that it is in the language of the request.
+        self.fields["attachments"].help_text = gettext(
+            "Esimerkiksi arviointiraportti. Enintään %(count)d tiedostoa, kukin enintään 10 Mt. "
+            "Sallitut tyypit: %(types)s."
+        ) % {"count": MAX_ATTACHMENTS, "types": ALLOWED_LABEL}
         regions = self.fields["region"].choices[1:]  # without Django's "---------"
         self.fields["region"].choices = [("", _("Valitse alue")), *regions]
         self.fields["innokyla_url"].widget.attrs["placeholder"] = "https://innokyla.fi/…"

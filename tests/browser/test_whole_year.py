@@ -92,7 +92,7 @@ def nominate(page, practice, *, email, phone="040 765 4321", attachment=False):
             "[name=attachments]",
             files=[{"name": "arviointi.pdf", "mimeType": "application/pdf", "buffer": PDF}],
         )
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 def test_a_whole_year(browser, live_server):
@@ -148,7 +148,7 @@ def test_a_whole_year(browser, live_server):
     screenshot(second, "year-01-nomination-error")
     assert second.input_value("[name=practice_name]") == "Digiohjauksella nuori palveluihin"
     second.fill("[name=contact_phone]", "050 111 2222")
-    second.click("button[type=submit]")
+    second.click("main button[type=submit]")
     second.wait_for_selector("text=Kiitos! Ehdotus on vastaanotettu.")
 
     # The first nominator edits through the private link from their e-mail.
@@ -156,7 +156,7 @@ def test_a_whole_year(browser, live_server):
     first.goto(link.group(1))
     first.click("text=Muokkaa ehdotusta")
     first.fill("[name=summary]", "Menetelmäkortit tukevat osallisuutta.")
-    first.click("button[type=submit]")
+    first.click("main button[type=submit]")
     first.wait_for_selector("text=Muutokset on tallennettu.")
     assert Nomination.objects.count() == 2
 
@@ -215,12 +215,12 @@ def test_a_whole_year(browser, live_server):
         voter.goto("/tili/kirjaudu/")
         voter.click("text=Rekisteröidy äänestäjäksi")
         voter.fill("[name=email]", address)
-        voter.click("button[type=submit]")
+        voter.click("main button[type=submit]")
         code = re.search(
             r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", last_mail_to(address).body, flags=re.MULTILINE
         ).group(1)
         voter.fill("[name=code]", code)
-        voter.click("button[type=submit]")
+        voter.click("main button[type=submit]")
         voter.goto("/finalistit/")
         other_tab = voter.context.new_page()
         other_tab.goto("/finalistit/")

@@ -1,0 +1,159 @@
+"""Swedish and English pages show Swedish and English throughout."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.urls import reverse
+
+from archive import services as archive_services
+from jury.enums import Recognition
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.factories.nominations import NominationFactory
+from tests.factories.voting import VoteFactory
+from tests.nominations.conftest import valid_form_data
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def finnish_fragments() -> set[str]:
+    """Pieces of the interface's Finnish texts that a translated page must not show: the
+    parts between placeholders with at least three words or fifteen letters (shorter ones,
+    like "Hyvä käytäntö", also occur in the data)."""
+    with (ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.po").open("rb") as source:
+        catalogue = read_po(source)
+    fragments = set()
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for text in ids:
+            if not text or not message.string:
+                continue
+            for piece in re.split(r"%\(\w+\)\w|%%|\{\w*\}", text):
+                piece = " ".join(piece.split()).strip(" ,.:;–”")
+                if len(piece.split()) >= 3 or len(piece) >= 15:
+                    fragments.add(piece)
+    return fragments
+
+
+FINNISH = finnish_fragments()
+
+
+def visible_text(response) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def untranslated(response) -> list[str]:
+    text = visible_text(response)
+    return sorted(fragment for fragment in FINNISH if fragment in text)
+
+
+@pytest.fixture
+def published_year(db):
+    competition = CompetitionFactory(year=2031, deliberation=True)
+    winner = FinalistFactory(
+        nomination__competition=competition,
+        recognition=Recognition.WINNER,
+        recognition_statement="Raadin valinta.",
+    )
+    FinalistFactory(nomination__competition=competition)
+    VoteFactory.create_batch(2, finalist=winner, competition=competition)
+    archive_services.results_publish(
+        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
+    )
+    return competition
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/ehdota/",
+        "/arkisto/",
+        "/arkisto/2022/",
+        "/arkisto/2015/",
+        "/tietosuoja/",
+        "/ehdotus/linkki/",
+        "/tili/kirjaudu/",
+        "/tili/signup/",
+        "/tili/login/code/",
+    ],
+)
+def test_public_page_has_no_finnish_left(client, language, path):
+    CompetitionFactory()
+
+    response = client.get(f"/{language}{path}")
+
+    assert response.status_code == 200
+    assert untranslated(response) == []
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("phase", ["review", "voting", "deliberation"])
+def test_finalist_page_has_no_finnish_left(client, language, phase):
+    competition = CompetitionFactory(**{phase: True})
+    FinalistFactory(nomination__competition=competition)
+
+    assert untranslated(client.get(f"/{language}/finalistit/")) == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_results_and_nomination_pages_have_no_finnish_left(client, language, published_year):
+    NominationFactory(token="lang-token", competition=CompetitionFactory())
+
+    for path in ["/tulokset/2031/", "/ehdotus/lang-token/", "/ehdotus/lang-token/muokkaa/"]:
+        assert untranslated(client.get(f"/{language}{path}")) == [], path
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_form_errors_are_translated(client, language):
+    CompetitionFactory()
+
+    response = client.post(f"/{language}/ehdota/", valid_form_data(summary="", criterion_1=""))
+
+    assert response.status_code == 400
+    assert untranslated(response) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "criterion", "deadline_words"),
+    [
+        ("sv", "Utvärderad", "till och med"),
+        ("en", "Evaluated", "until"),
+        ("fi", "Arvioitu", "asti"),
+    ],
+)
+def test_criteria_and_dates_follow_the_language(client, language, criterion, deadline_words):
+    CompetitionFactory()
+    prefix = "" if language == "fi" else f"/{language}"
+
+    text = visible_text(client.get(f"{prefix}/"))
+
+    assert criterion in text
+    assert deadline_words in text
+    assert re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text)  # 27.2.2022, the local way
+
+
+def test_a_nomination_made_in_swedish_gets_its_emails_in_swedish(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    CompetitionFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/sv/ehdota/", valid_form_data())
+
+    (email,) = mailoutbox
+    assert email.subject.startswith("Förslaget har tagits emot")
+    assert "Din egen länk till förslaget" in email.body
+
+
+def test_the_language_switcher_keeps_the_page(client):
+    response = client.post(reverse("set_language"), {"language": "sv", "next": "/arkisto/"})
+
+    assert response["Location"] == "/sv/arkisto/"
