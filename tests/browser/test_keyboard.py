@@ -74,9 +74,15 @@ def test_a_vote_can_be_cast_with_the_keyboard_alone(site, live_server):
     site.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+    site.set_viewport_size({"width": 375, "height": 800})  # on a phone
     site.open("/finalistit/")
 
     tab_to(site, f"form:has(input[name=finalist][value='{chosen.pk}']) button")
+    assert site.locator(":focus").is_visible()
+    assert site.evaluate(
+        "() => { const r = document.activeElement.getBoundingClientRect();"
+        " return r.left >= 0 && r.right <= window.innerWidth; }"
+    )
     assert site.evaluate("() => document.activeElement.textContent") == "Äänestä: Enna-malli"
     site.keyboard.press("Enter")
     site.wait_for_selector("text=Kiitos! Äänesi finalistille")

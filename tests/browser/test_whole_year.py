@@ -12,7 +12,7 @@ from django.utils import timezone
 from hyvakaytanto.models import Competition, Criterion
 from jury.models import Finalist, JuryMember, Score
 from nominations.models import Nomination
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, serious_accessibility_violations
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -216,6 +216,9 @@ def test_a_whole_year(browser, live_server):
         voter.click("text=Rekisteröidy äänestäjäksi")
         voter.fill("[name=email]", address)
         voter.click("main button[type=submit]")
+        if n == 0:  # the code-entry step of the voter sign-in, checked like every public page
+            assert serious_accessibility_violations(voter) == []
+            screenshot(voter, "year-03-code")
         code = re.search(
             r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", last_mail_to(address).body, flags=re.MULTILINE
         ).group(1)
