@@ -12,6 +12,17 @@ class CompetitionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["year", "title", "introduction", "prize_text"]}),
         (
+            _("Ruotsiksi ja englanniksi (tyhjä näytetään suomeksi)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("title_sv", "title_en"),
+                    ("introduction_sv", "introduction_en"),
+                    ("prize_text_sv", "prize_text_en"),
+                ],
+            },
+        ),
+        (
             _("Aikataulu (Suomen aikaa)"),
             {
                 "fields": [

@@ -24,7 +24,20 @@ TIMELINE = (
 )
 
 
-class Competition(models.Model):
+class TranslatedTextMixin:
+    """Texts kept per language: the Finnish one (``<field>_fi`` or plain ``<field>``) and
+    ``<field>_sv`` / ``<field>_en`` beside it. An empty translation falls back to Finnish."""
+
+    def in_active_language(self, field: str) -> str:
+        language = (get_language() or "fi")[:2]
+        finnish_field = f"{field}_fi" if hasattr(self, f"{field}_fi") else field
+        finnish = getattr(self, finnish_field)
+        if language in {"sv", "en"}:
+            return getattr(self, f"{field}_{language}", "") or finnish
+        return finnish
+
+
+class Competition(TranslatedTextMixin, models.Model):
     """One year of the award, from the call for nominations to the published result."""
 
     year = models.PositiveSmallIntegerField(
@@ -38,6 +51,12 @@ class Competition(models.Model):
         _("palkinto"),
         help_text=_("Esimerkiksi: 1000 euroa ja matka sosiaalialan konferenssiin ulkomaille."),
     )
+    title_sv = models.CharField(_("otsikko ruotsiksi"), max_length=200, blank=True)
+    title_en = models.CharField(_("otsikko englanniksi"), max_length=200, blank=True)
+    introduction_sv = models.TextField(_("johdanto ruotsiksi"), blank=True)
+    introduction_en = models.TextField(_("johdanto englanniksi"), blank=True)
+    prize_text_sv = models.TextField(_("palkinto ruotsiksi"), blank=True)
+    prize_text_en = models.TextField(_("palkinto englanniksi"), blank=True)
     nomination_opens_at = models.DateTimeField(_("ehdotusaika alkaa"))
     nomination_closes_at = models.DateTimeField(
         _("ehdotusaika päättyy"),
@@ -133,8 +152,20 @@ class Competition(models.Model):
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
 
+    @property
+    def local_title(self) -> str:
+        return self.in_active_language("title")
 
-class Criterion(models.Model):
+    @property
+    def local_introduction(self) -> str:
+        return self.in_active_language("introduction")
+
+    @property
+    def local_prize_text(self) -> str:
+        return self.in_active_language("prize_text")
+
+
+class Criterion(TranslatedTextMixin, models.Model):
     """One of the four fixed award criteria, seeded by a data migration."""
 
     number = models.PositiveSmallIntegerField(_("numero"), unique=True)
@@ -153,19 +184,13 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
-    def _in_active_language(self, field: str) -> str:
-        language = (get_language() or "fi")[:2]
-        if language not in {"fi", "sv", "en"}:
-            language = "fi"
-        return getattr(self, f"{field}_{language}") or getattr(self, f"{field}_fi")
-
     @property
     def name(self) -> str:
-        return self._in_active_language("name")
+        return self.in_active_language("name")
 
     @property
     def guidance(self) -> str:
-        return self._in_active_language("guidance")
+        return self.in_active_language("guidance")
 
 
 class RateLimitCounter(models.Model):

@@ -61,6 +61,29 @@ def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Com
                 "Palkinto on 1000 euroa ja matka sosiaalialan konferenssiin ulkomaille. "
                 "Matka maksetaan enintään kahdelle osallistujalle."
             ),
+            "title_sv": f"God praxis {year}",
+            "title_en": f"Good Practice {year}",
+            "introduction_sv": (
+                "Talentia söker igen en god praxis inom det sociala området. Föreslå en "
+                "verksamhetsmodell som är lätt att tillämpa, upplevd som god av klienter och "
+                "anställda, samhälleligt verkningsfull och utvärderad. Prisjuryn väljer "
+                "finalister bland förslagen, publiken röstar på sin favorit och juryn väljer "
+                "vinnaren."
+            ),
+            "introduction_en": (
+                "Talentia is looking for a good social-work practice again. Nominate a practice "
+                "that is easily applicable, found good by clients and workers, socially "
+                "impactful and evaluated. The jury chooses finalists from the nominations, the "
+                "public votes for its favourite, and the jury chooses the winner."
+            ),
+            "prize_text_sv": (
+                "Priset är 1 000 euro och en resa till en konferens inom det sociala området "
+                "utomlands, för högst två deltagare."
+            ),
+            "prize_text_en": (
+                "The prize is 1,000 euros and a trip to a social-work conference abroad for at "
+                "most two people."
+            ),
             "finalists_published_at": finalists_published_at,
             "results_published_at": None,
         },

@@ -3,8 +3,17 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.utils import translation
 
 from tests.factories.hyvakaytanto import CompetitionFactory
+
+
+@pytest.fixture(autouse=True)
+def finnish_by_default():
+    """Every test starts in Finnish, as a fresh visitor does: reverse() follows the active
+    language, and a request in an earlier test may have left another one active."""
+    with translation.override("fi"):
+        yield
 
 
 @pytest.fixture

@@ -157,3 +157,18 @@ def test_the_language_switcher_keeps_the_page(client):
     response = client.post(reverse("set_language"), {"language": "sv", "next": "/arkisto/"})
 
     assert response["Location"] == "/sv/arkisto/"
+
+
+def test_the_years_own_texts_follow_the_language_and_fall_back_to_finnish(client):
+    CompetitionFactory(
+        introduction="Ehdota sosiaalialan hyvää käytäntöä.",
+        introduction_sv="Föreslå en god praxis inom det sociala området.",
+        prize_text_en="1,000 euros and a conference trip.",
+    )
+
+    swedish = visible_text(client.get("/sv/"))
+    english = visible_text(client.get("/en/"))
+
+    assert "Föreslå en god praxis inom det sociala området." in swedish
+    assert "1,000 euros and a conference trip." in english
+    assert "Ehdota sosiaalialan hyvää käytäntöä." in english  # no English introduction yet
