@@ -43,14 +43,19 @@ class Year:
         return page
 
 
-def set_timeline(page, competition_pk, **offsets):
-    """Staff move the year's dates in the admin: each offset is from now (Helsinki time)."""
-    page.goto(f"/admin/hyvakaytanto/competition/{competition_pk}/change/")
+def fill_timeline(page, offsets):
+    """Type the year's dates into the admin form, each as an offset from now (Helsinki)."""
     now = timezone.localtime()
     for field, offset in offsets.items():
         moment = now + offset
         page.fill(f"[name={field}_0]", f"{moment.day}.{moment.month}.{moment.year}")
         page.fill(f"[name={field}_1]", moment.strftime("%H:%M"))
+
+
+def set_timeline(page, competition_pk, **offsets):
+    """Staff move the year's dates in the admin."""
+    page.goto(f"/admin/hyvakaytanto/competition/{competition_pk}/change/")
+    fill_timeline(page, offsets)
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
 
@@ -118,18 +123,16 @@ def test_a_whole_year(browser, live_server):
     staff.fill("[name=title]", "Hyvä käytäntö 2031")
     staff.fill("[name=introduction]", "Ehdota sosiaalialan hyvää käytäntöä.")
     staff.fill("[name=prize_text]", "1000 euroa ja matka sosiaalialan konferenssiin ulkomaille.")
-    timeline = {
-        "nomination_opens_at": timedelta(hours=-1),
-        "nomination_closes_at": timedelta(days=1),
-        "scoring_closes_at": timedelta(days=2),
-        "voting_opens_at": timedelta(days=3),
-        "voting_closes_at": timedelta(days=4),
-    }
-    now = timezone.localtime()
-    for field, offset in timeline.items():
-        moment = now + offset
-        staff.fill(f"[name={field}_0]", f"{moment.day}.{moment.month}.{moment.year}")
-        staff.fill(f"[name={field}_1]", moment.strftime("%H:%M"))
+    fill_timeline(
+        staff,
+        {
+            "nomination_opens_at": timedelta(hours=-1),
+            "nomination_closes_at": timedelta(days=1),
+            "scoring_closes_at": timedelta(days=2),
+            "voting_opens_at": timedelta(days=3),
+            "voting_closes_at": timedelta(days=4),
+        },
+    )
     staff.click("input[name=_save]")
     staff.wait_for_selector(".messagelist .success")
     competition = Competition.objects.get(year=2031)
