@@ -36,11 +36,6 @@ def has_scored_fully(seat: JuryMember, nomination: Nomination, criteria_count: i
     return Score.objects.filter(juror=seat, nomination=nomination).count() >= criteria_count
 
 
-def can_open_nomination(user, nomination: Nomination) -> bool:
-    """A juror of the nomination's year, or staff who may read every score."""
-    return seat_for(user, nomination.competition) is not None or user.has_perm("jury.view_ranking")
-
-
 def can_score(user, nomination: Nomination, *, now: datetime | None = None) -> bool:
     seat = seat_for(user, nomination.competition)
     return (

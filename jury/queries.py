@@ -28,10 +28,6 @@ def criterion_numbers() -> list[int]:
     return list(Criterion.objects.order_by("number").values_list("number", flat=True))
 
 
-def seats(user) -> QuerySet[JuryMember]:
-    return JuryMember.objects.filter(user=user).select_related("competition")
-
-
 def nominations_for_juror(user) -> QuerySet[Nomination]:
     """Nominations in the years whose panel the user sits on, each with the user's own state.
 

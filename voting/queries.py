@@ -95,10 +95,6 @@ def tally(competition: Competition) -> list[TallyRow]:
     ]
 
 
-def audience_favourites(competition: Competition) -> list[Finalist]:
-    return [row.finalist for row in tally(competition) if row.is_favourite]
-
-
 # --- Integrity report -----------------------------------------------------------------------
 
 QUICK_VOTE = timedelta(minutes=1)

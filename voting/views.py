@@ -50,12 +50,13 @@ def vote(request):
     except ValueError:
         messages.error(request, _("Valitse finalisti, jota äänestät."))
         return redirect("voting:finalists")
-    if not hit(_vote_limit(), client_address(request)):
+    address = client_address(request)
+    if not hit(_vote_limit(), address):
         messages.error(request, _("Verkostasi on annettu liian monta ääntä. Yritä myöhemmin."))
         return redirect("voting:finalists")
     try:
         cast = services.vote_cast(
-            voter=request.user, finalist_id=finalist_id, client_address=client_address(request)
+            voter=request.user, finalist_id=finalist_id, client_address=address
         )
     except services.AlreadyVoted as already:
         messages.info(

@@ -60,3 +60,18 @@ def test_client_address_ignores_what_the_client_wrote_left_of_the_proxy(settings
     )
 
     assert client_address(request) == "203.0.113.50"
+
+
+@pytest.mark.django_db
+def test_daily_command_deletes_counters_older_than_a_day_and_keeps_current_ones():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    hit(LIMIT, "203.0.113.1", now=timezone.now() - timedelta(days=2))
+    hit(LIMIT, "203.0.113.2")
+
+    call_command("clear_rate_limits", stdout=StringIO())
+
+    assert RateLimitCounter.objects.count() == 1
