@@ -1,7 +1,10 @@
+from datetime import UTC
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.models import AuditEvent, Competition, Criterion
 
 
 @admin.register(Competition)
@@ -62,3 +65,19 @@ class CriterionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log, read-only (the database refuses changes too)."""
+
+    list_display = ["at_utc", "actor", "action", "target", "details"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor", "target"]
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False
+
+    @admin.display(description=_("aika (UTC)"), ordering="at")
+    def at_utc(self, event: AuditEvent) -> str:
+        return event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,6 +1,8 @@
 from datetime import datetime
 from itertools import pairwise
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -215,3 +217,72 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who did what, when.
+
+    Append-only: a database trigger refuses every UPDATE, and every DELETE of a row younger than
+    the log's retention (AUDIT_RETENTION in the migration), so neither the application nor
+    anyone with its database account can quietly rewrite the record. The actor is kept as a
+    number and a name, not a foreign key, so that erasing a voter's account later does not
+    need to touch the log; the log never holds a voter's e-mail address.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Kirjautuminen")
+        LOGIN_FAILED = "login_failed", _("Epäonnistunut kirjautuminen")
+        LOCKED_OUT = "locked_out", _("Tili lukittu virheellisten salasanojen vuoksi")
+        SECOND_FACTOR_FAILED = "otp_failed", _("Väärä vahvistuskoodi")
+        SECOND_FACTOR_ADDED = "otp_added", _("Todennussovellus otettu käyttöön")
+        SESSION_EXPIRED = "session_expired", _("Istunto vanheni")
+        REFUSED = "refused", _("Pääsy evätty")
+        ACCOUNT_DEACTIVATED = "deactivated", _("Tili poistettu käytöstä")
+        SCORE_SAVED = "score_saved", _("Pisteet tallennettu")
+        CONFLICT_DECLARED = "conflict", _("Esteellisyys ilmoitettu")
+        SHORTLISTED = "shortlisted", _("Finalistiksi valittu")
+        UNSHORTLISTED = "unshortlisted", _("Poistettu finalisteista")
+        FINALISTS_PUBLISHED = "finalists_published", _("Finalistit julkaistu")
+        DECIDED = "decided", _("Raadin ratkaisu")
+        RESULTS_PUBLISHED = "results_published", _("Tulokset julkaistu")
+        RESULTS_UNPUBLISHED = "results_unpublished", _("Tulosten julkaisu peruttu")
+        EXPORT = "export", _("Henkilötietoja sisältävä vienti")
+        ERASED = "erased", _("Henkilötiedot poistettu")
+        RETENTION = "retention", _("Säilytysajan ylittäneet tiedot poistettu")
+
+    at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
+    actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)
+    actor = models.CharField(_("käyttäjä"), max_length=150, blank=True, editable=False)
+    action = models.CharField(_("tapahtuma"), max_length=32, choices=Action, editable=False)
+    target = models.CharField(_("kohde"), max_length=255, blank=True, editable=False)
+    details = models.JSONField(_("tiedot"), default=dict, blank=True, editable=False)
+    client = models.CharField(
+        _("asiakkaan tunniste"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("Avainnettu tiiviste verkko-osoitteesta, ei itse osoitetta."),
+    )
+
+    class Meta:
+        verbose_name = _("lokitapahtuma")
+        verbose_name_plural = _("tarkastusloki")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.get_action_display()}"
+
+
+class AccountSession(models.Model):
+    """Which sessions belong to which account, so that all of them can be ended at once (when
+    an account is deactivated). Deleted with its session, at sign-out and by clearsessions."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("istunto")
+        verbose_name_plural = _("istunnot")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

@@ -4,9 +4,6 @@ from django.urls import include, path
 
 from hyvakaytanto import views
 
-admin.site.site_header = "Hyvä käytäntö"
-admin.site.site_title = "Hyvä käytäntö"
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]

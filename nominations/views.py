@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import criteria, current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
@@ -167,8 +168,10 @@ def nomination_attachment(request, token: str, pk: int):
 
 @require_http_methods(["GET"])
 def attachment_download(request, pk: int):
-    """An attachment, for staff who may read nominations; a 404 for everybody else."""
-    if not can_view_nominations(request.user):
+    """An attachment, for staff who may read nominations and have signed in with their second
+    factor; a 404 for everybody else (and a line in the audit log)."""
+    if not (can_view_nominations(request.user) and request.user.is_verified()):
+        audit.record(audit.Action.REFUSED, request=request, target=request.path)
         raise Http404
     return attachment_response(get_object_or_404(Attachment, pk=pk))
 

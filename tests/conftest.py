@@ -5,6 +5,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.utils import translation
 
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 
 
@@ -30,8 +31,7 @@ def staff_user(django_user_model):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
+    return admin_login(client, staff_user)
 
 
 @pytest.fixture

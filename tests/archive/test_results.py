@@ -12,6 +12,7 @@ from archive.certificates import certificate_pdf
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
 from jury.enums import Recognition
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, StaffUserFactory
 from tests.factories.voting import VoteFactory
@@ -183,7 +184,7 @@ def test_certificate_pdf_contains_the_practice_name_with_finnish_letters(closed_
 def test_staff_download_a_certificate_from_the_admin(client, closed_year, staff):
     services.results_publish(competition=closed_year, by=staff)
     award = Award.objects.get(kind=AwardKind.HONOURABLE_MENTION)
-    client.force_login(staff)
+    admin_login(client, staff)
 
     response = client.get(reverse("admin:archive_award_certificate", args=[award.pk]))
 
@@ -192,7 +193,7 @@ def test_staff_download_a_certificate_from_the_admin(client, closed_year, staff)
 
 
 def test_publish_action_previews_before_publishing(client, closed_year, staff):
-    client.force_login(staff)
+    admin_login(client, staff)
     url = reverse("admin:archive_resultspublication_changelist")
     action = {"action": "publish", "_selected_action": [closed_year.pk]}
 
@@ -206,7 +207,7 @@ def test_publish_action_previews_before_publishing(client, closed_year, staff):
 
 
 def test_statistics_count_nominations_finalists_and_votes(client, closed_year, staff):
-    client.force_login(staff)
+    admin_login(client, staff)
 
     response = client.get(reverse("admin:archive_resultspublication_changelist"))
 

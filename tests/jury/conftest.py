@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from hyvakaytanto.models import Criterion
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory, StaffUserFactory
 from tests.factories.nominations import NominationFactory
@@ -49,8 +50,7 @@ def nomination(panel_year):
 
 def login(client, seat_or_user):
     user = getattr(seat_or_user, "user", seat_or_user)
-    client.force_login(user)
-    return client
+    return admin_login(client, user)
 
 
 def sheet(value=4, comment="", overall="", **overrides) -> dict:

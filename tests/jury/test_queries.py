@@ -71,10 +71,10 @@ def test_ranking_page_uses_a_fixed_number_of_queries(
     )
     login(client, chair)
 
-    # session, user, two permission lookups, the chair's years, the criteria, the filter's
-    # years, the count, the sidebar's "has a seat", and one query for every row with all its
-    # aggregates
-    with django_assert_num_queries(10):
+    # session, user, the second-factor device, two permission lookups, the chair's years, the
+    # criteria, the filter's years, the count, the sidebar's "has a seat", and one query for
+    # every row with all its aggregates
+    with django_assert_num_queries(11):
         response = client.get(reverse("admin:jury_rankingentry_changelist"))
 
     assert len(response.context["cl"].result_list) == count

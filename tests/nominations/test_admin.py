@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from nominations.enums import NominationState
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 
@@ -130,7 +131,7 @@ def test_export_neutralises_spreadsheet_formulas_but_keeps_phone_numbers(staff_c
 
 
 def test_export_is_refused_to_staff_without_permission(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("muu", is_staff=True))
+    admin_login(client, django_user_model.objects.create_user("muu", is_staff=True))
 
     response = export(client, CompetitionFactory(), "csv")
 
@@ -154,10 +155,10 @@ def test_admin_list_query_count_does_not_grow_with_nominations(
 ):
     NominationFactory.create_batch(count)
 
-    # session, user, two counts, the page of nominations, filters' competitions, per-year
-    # counts, date hierarchy, the action's content type, and the sidebar asking the jury
-    # screens whether this user sits on a panel or oversees one
-    with django_assert_num_queries(11):
+    # session, user, the second-factor device, two counts, the page of nominations, filters'
+    # competitions, per-year counts, date hierarchy, the action's content type, and the
+    # sidebar asking the jury screens whether this user sits on a panel or oversees one
+    with django_assert_num_queries(12):
         response = staff_client.get(reverse(CHANGELIST))
 
     assert len(response.context["cl"].result_list) == count

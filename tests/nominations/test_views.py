@@ -9,6 +9,7 @@ from django.urls import reverse
 from nominations import views
 from nominations.enums import NominationState
 from nominations.models import Attachment, CriterionAnswer, Nomination
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 from tests.nominations.conftest import PNG_BYTES, docx_file, pdf_file, valid_form_data
@@ -391,7 +392,7 @@ def test_staff_downloads_an_attachment(staff_client):
 
 def test_staff_without_the_view_permission_gets_a_404(client, django_user_model):
     user = django_user_model.objects.create_user("muu", is_staff=True)
-    client.force_login(user)
+    admin_login(client, user)
     attachment = AttachmentFactory()
 
     response = client.get(reverse("nominations:attachment_download", args=[attachment.pk]))

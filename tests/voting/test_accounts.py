@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, StaffUserFactory
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
@@ -132,7 +133,7 @@ def test_staff_see_the_tally_and_report_once_voting_has_closed(client):
     other = FinalistFactory(nomination__competition=competition)
     VoteFactory.create_batch(3, finalist=winner, competition=competition)
     VoteFactory(finalist=other, competition=competition)
-    client.force_login(StaffUserFactory(groups=["Viestintä"]))
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
 
     response = client.get(reverse("admin:voting_votetally_change", args=[competition.pk]))
 
@@ -144,7 +145,7 @@ def test_staff_see_the_tally_and_report_once_voting_has_closed(client):
 
 def test_nobody_sees_the_tally_while_voting_is_open(client):
     competition = CompetitionFactory(voting=True)
-    client.force_login(StaffUserFactory(groups=["Viestintä"]))
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
 
     response = client.get(reverse("admin:voting_votetally_change", args=[competition.pk]))
 

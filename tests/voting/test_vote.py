@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests.admin_login import admin_login
 from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory
@@ -233,7 +234,7 @@ def test_totals_appear_nowhere_public_or_in_the_jurys_admin_before_publication(c
     chair = JuryMemberFactory(competition=competition, chair=True)
 
     public = [client.get(url) for url in ["/", "/finalistit/", "/arkisto/"]]
-    client.force_login(chair.user)
+    admin_login(client, chair.user)
     jury = [
         client.get(reverse("admin:jury_finalist_changelist")),
         client.get(reverse("admin:jury_rankingentry_changelist")),

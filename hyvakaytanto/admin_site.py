@@ -1,0 +1,135 @@
+"""The admin site: a password, then a code from an authenticator app, for everyone in it.
+
+Signing in to the admin is two steps. The password step is Django's own login form, behind
+django-axes (an account is locked after repeated wrong passwords). The second step asks for
+the six-digit code of the account's TOTP device; an account without one sets it up there at
+its first sign-in, by scanning a QR code and typing one code back. Until the second step is
+done, ``has_permission`` is false on every admin page, so nothing in the admin is reachable
+with a password alone.
+"""
+
+import base64
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hyvakaytanto import audit
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=gettext_lazy("Vahvistuskoodi"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={
+            "required": gettext_lazy("Kirjoita sovelluksen näyttämä kuusinumeroinen koodi."),
+            "invalid": gettext_lazy("Koodissa on kuusi numeroa."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("admin:index")
+
+
+def qr_code_svg(text: str) -> str:
+    """The text as an SVG QR code, inline in the page (no image request, nothing external)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def grouped_secret(device: TOTPDevice) -> str:
+    """The device's key in base32, in groups of four, for typing into an app by hand."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+class SecureAdminSite(admin.AdminSite):
+    site_header = "Hyvä käytäntö"
+    site_title = "Hyvä käytäntö"
+
+    def has_permission(self, request) -> bool:
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if user.is_active and user.is_staff and not user.is_verified():
+            query = request.GET.urlencode()
+            return redirect(reverse("admin:second_factor") + (f"?{query}" if query else ""))
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("vahvistus/", self.second_factor_view, name="second_factor"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(never_cache)
+    @method_decorator(sensitive_post_parameters("code"))
+    def second_factor_view(self, request):
+        """The second step: the code of the account's device, or setting one up."""
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect("admin:login")
+        next_url = _safe_next(request)
+        if user.is_verified():
+            return redirect(next_url)
+        device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+        enrolling = device is None
+        if enrolling:
+            # One unconfirmed device per account, kept until a code from it is typed back, so
+            # that reloading the page does not change the QR code being scanned.
+            device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+            if device is None:
+                device = TOTPDevice.objects.create(
+                    user=user, name=_("Todennussovellus"), confirmed=False
+                )
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            allowed, _details = device.verify_is_allowed()
+            if not allowed:
+                form.add_error(
+                    "code",
+                    _("Liian monta väärää koodia peräkkäin. Odota hetki ja yritä uudelleen."),
+                )
+            elif device.verify_token(form.cleaned_data["code"].strip()):
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    audit.record(audit.Action.SECOND_FACTOR_ADDED, request=request, target=user)
+                django_otp.login(request, device)
+                return redirect(next_url)
+            else:
+                audit.record(audit.Action.SECOND_FACTOR_FAILED, request=request, target=user)
+                form.add_error("code", _("Koodi ei kelpaa. Tarkista sovelluksen uusin koodi."))
+        context = {
+            **self.each_context(request),
+            "title": _("Kaksivaiheinen tunnistautuminen"),
+            "form": form,
+            "enrolling": enrolling,
+            "next": next_url,
+        }
+        if enrolling:
+            context.update(qr_code=qr_code_svg(device.config_url), secret=grouped_secret(device))
+        return render(request, "admin/second_factor.html", context)

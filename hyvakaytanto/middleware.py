@@ -1,0 +1,68 @@
+"""Session lifetime and the audit of refused requests."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from hyvakaytanto import audit
+
+SESSION_STARTED = "session_started_at"
+SESSION_SEEN = "session_seen_at"
+# The last-seen time is written at most this often, so that browsing does not save the
+# session on every request.
+_SEEN_RESOLUTION = 60
+
+
+def mark_session_started(session) -> None:
+    """Called at every sign-in: the absolute lifetime counts from here."""
+    session[SESSION_STARTED] = session[SESSION_SEEN] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT without a request, and after
+    SESSION_ABSOLUTE_LIFETIME from signing in whatever they do. The times are kept in the
+    session itself, checked on the server at every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        self.lifetime = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        session, now = request.session, time.time()
+        started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+        if started is None or seen is None:
+            mark_session_started(session)
+        elif now - seen > self.idle or now - started > self.lifetime:
+            user = request.user
+            logout(request)
+            audit.record(audit.Action.SESSION_EXPIRED, actor=user, request=request)
+            messages.info(request, _("Istuntosi vanheni. Kirjaudu uudelleen."))
+        elif now - seen >= _SEEN_RESOLUTION:
+            session[SESSION_SEEN] = int(now)
+
+
+class RefusalAuditMiddleware:
+    """Records every request refused for lack of permission (PermissionDenied, a 403)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            audit.record(
+                audit.Action.REFUSED, request=request, target=request.path, method=request.method
+            )
+        return None
