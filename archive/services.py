@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
+from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
 from hyvakaytanto.services import competition_mark_results_published
@@ -112,6 +113,12 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
                 + reverse("archive:results", kwargs={"year": competition.year}),
             },
         )
+    audit.record(
+        audit.Action.RESULTS_PUBLISHED,
+        actor=by,
+        target=competition,
+        awards=[f"{a.kind}: {a.practice_name}" for a in awards],
+    )
     return award_year
 
 
@@ -126,3 +133,4 @@ def results_unpublish(*, competition: Competition, by) -> None:
         return
     AwardYear.objects.filter(competition=competition).delete()
     competition_mark_results_published(competition=competition, at=None)
+    audit.record(audit.Action.RESULTS_UNPUBLISHED, actor=by, target=competition)

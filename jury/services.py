@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.services import competition_mark_finalists_published
@@ -77,6 +78,12 @@ def score_save(
     else:
         for comment in OverallComment.objects.filter(juror=seat, nomination=nomination):
             comment.delete()  # one by one, so that history records the removal
+    audit.record(
+        audit.Action.SCORE_SAVED,
+        actor=seat.user,
+        target=nomination,
+        scores={str(criterion_id): score.value for criterion_id, score in scores.items()},
+    )
     return saved
 
 
@@ -105,6 +112,7 @@ def conflict_declare(
         row.delete()
     for comment in OverallComment.objects.filter(juror=seat, nomination=nomination):
         comment.delete()
+    audit.record(audit.Action.CONFLICT_DECLARED, actor=seat.user, target=nomination)
     return conflict
 
 
@@ -126,6 +134,8 @@ def finalist_shortlist(*, nomination: Nomination, by) -> Finalist:
         nomination=nomination,
         defaults={"shortlisted_by": by, "order": 0 if next_order is None else next_order + 1},
     )
+    if _created:
+        audit.record(audit.Action.SHORTLISTED, actor=by, target=nomination)
     return finalist
 
 
@@ -135,6 +145,7 @@ def finalist_unshortlist(*, finalist: Finalist, by) -> None:
     competition = Competition.objects.select_for_update().get(pk=finalist.nomination.competition_id)
     if not can_shortlist(by, competition):
         raise PermissionDenied
+    audit.record(audit.Action.UNSHORTLISTED, actor=by, target=finalist.nomination)
     finalist.delete()
 
 
@@ -197,6 +208,12 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
             "jury/email/not_shortlisted",
             {"nomination": nomination, "competition": competition},
         )
+    audit.record(
+        audit.Action.FINALISTS_PUBLISHED,
+        actor=by,
+        target=competition,
+        finalists=[f.nomination.practice_name for f in finalists],
+    )
     return finalists
 
 
@@ -216,4 +233,7 @@ def finalist_decide(*, finalist: Finalist, recognition: str, statement: str, by)
     finalist.recognition = recognition
     finalist.recognition_statement = statement if recognition != Recognition.NONE else ""
     finalist.save(update_fields=["recognition", "recognition_statement"])
+    audit.record(
+        audit.Action.DECIDED, actor=by, target=finalist.nomination, recognition=recognition.value
+    )
     return finalist

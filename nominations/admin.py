@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hyvakaytanto import audit
 from hyvakaytanto.models import Competition
 from nominations import services
 from nominations.forms import IneligibleForm
@@ -200,6 +201,12 @@ class NominationAdmin(admin.ModelAdmin):
             f'attachment; filename="ehdotukset-{competition.year}.{file_format}"'
         )
         response["Cache-Control"] = "private, no-store"
+        audit.record(
+            audit.Action.EXPORT,
+            request=request,
+            target=f"ehdotukset-{competition.year}.{file_format}",
+            rows=len(dataset),
+        )
         return response
 
     def changelist_view(self, request, extra_context=None):
