@@ -16,6 +16,7 @@ from nominations.forms import NominationForm, ResendLinkForm
 from nominations.models import Attachment
 from nominations.permissions import can_edit_through_link, can_view_nominations
 from nominations.queries import nomination_for_token
+from nominations.uploads import safe_download_name
 
 SUBMIT_LIMIT = Limit("nomination-submit", count=10, window=timedelta(hours=1))
 RESEND_LIMIT = Limit("nomination-resend", count=5, window=timedelta(hours=1))
@@ -181,7 +182,7 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=safe_download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
