@@ -148,8 +148,10 @@ ACCOUNT_RATE_LIMITS = {
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
-# Days after a year's results are published before voters' personal data is erased.
+# Days after a year's results are published before `manage.py apply_retention` erases
+# voters' accounts and network data, and nominations' contact persons and attachments.
 VOTER_DATA_RETENTION_DAYS = env_int("VOTER_DATA_RETENTION_DAYS", 90)
+NOMINATION_CONTACT_RETENTION_DAYS = env_int("NOMINATION_CONTACT_RETENTION_DAYS", 365)
 
 # allauth's rate limits count in the cache, so it must be shared by every app server.
 CACHES = {
@@ -174,6 +176,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "hyvakaytanto.ratelimit.client_address"
 AXES_VERBOSE = False
+# Successful sign-ins go to the site's own audit log; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
 # Sessions: a signed-in person is signed out after this long without a request, and after the
 # absolute lifetime whatever they do (hyvakaytanto/middleware.py).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))

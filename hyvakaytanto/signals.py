@@ -20,7 +20,10 @@ def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     mark_session_started(request.session)
-    # login() has just saved the session under a new key (cycle_key).
+    # login() saves the session under a new key (cycle_key), unless it flushed another
+    # account's session, which leaves no key until the session is saved.
+    if request.session.session_key is None:
+        request.session.save()
     AccountSession.objects.update_or_create(
         session_id=request.session.session_key, defaults={"user": user}
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import render
 
 from hyvakaytanto.queries import criteria, current_competition
@@ -18,4 +19,11 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "hyvakaytanto/privacy.html")
+    return render(
+        request,
+        "hyvakaytanto/privacy.html",
+        {
+            "contact_days": settings.NOMINATION_CONTACT_RETENTION_DAYS,
+            "voter_days": settings.VOTER_DATA_RETENTION_DAYS,
+        },
+    )

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,8 +15,12 @@ from hyvakaytanto.models import Competition
 from nominations import services
 from nominations.forms import IneligibleForm
 from nominations.models import CriterionAnswer, Nomination
-from nominations.permissions import can_export_nominations, can_mark_ineligible
-from nominations.queries import export_dataset, nominations_per_competition
+from nominations.permissions import (
+    can_export_nominations,
+    can_handle_data_requests,
+    can_mark_ineligible,
+)
+from nominations.queries import export_dataset, nominations_per_competition, nominator_data
 
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -57,7 +62,7 @@ class NominationAdmin(admin.ModelAdmin):
     search_fields = ["practice_name", "organisations", "contact_name", "contact_email"]
     date_hierarchy = "submitted_at"
     inlines = [CriterionAnswerInline]
-    actions = ["mark_ineligible"]
+    actions = ["mark_ineligible", "export_contact_data", "erase_contact_data"]
     change_list_template = "admin/nominations/nomination/change_list.html"
     fieldsets = [
         (
@@ -86,6 +91,7 @@ class NominationAdmin(admin.ModelAdmin):
                     "contact_email",
                     "contact_phone",
                     "language",
+                    "contact_erased_at",
                 ]
             },
         ),
@@ -170,6 +176,55 @@ class NominationAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": gettext("Merkitse kelpaamattomaksi"),
                 "form": form,
+                "nominations": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Vie yhteyshenkilön kaikki tiedot (JSON, tietopyyntö)"))
+    def export_contact_data(self, request, queryset):
+        """A data subject's access request: every nomination by the selected nominations'
+        contact e-mail addresses, in every year, as one JSON file."""
+        if not can_handle_data_requests(request.user):
+            raise PermissionDenied
+        emails = {email.lower() for email in queryset.values_list("contact_email", flat=True)}
+        emails.discard("")
+        data = nominator_data(emails)
+        response = JsonResponse(
+            data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="yhteyshenkilon-tiedot.json"'
+        response["Cache-Control"] = "private, no-store"
+        audit.record(
+            audit.Action.EXPORT,
+            request=request,
+            target="yhteyshenkilon-tiedot.json",
+            nominations=[n["practice_name"] for n in data["nominations"]],
+        )
+        return response
+
+    @admin.action(description=_("Poista yhteyshenkilön tiedot (pyynnöstä)"))
+    def erase_contact_data(self, request, queryset):
+        """Erasure on request, after a confirmation page that lists what goes and what stays."""
+        if not can_handle_data_requests(request.user):
+            raise PermissionDenied
+        if "apply" in request.POST:
+            for nomination in queryset:
+                services.nomination_contact_erase(nomination=nomination)
+                audit.record(audit.Action.ERASED, request=request, target=nomination)
+            self.message_user(
+                request,
+                gettext("Yhteyshenkilön tiedot poistettu %(count)d ehdotuksesta.")
+                % {"count": len(queryset)},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/nominations/nomination/erase_contact_data.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Poista yhteyshenkilön tiedot"),
                 "nominations": queryset,
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

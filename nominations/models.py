@@ -68,11 +68,20 @@ class Nomination(models.Model):
     submitted_at = models.DateTimeField(_("lähetetty"), auto_now_add=True)
     updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+    contact_erased_at = models.DateTimeField(
+        _("yhteyshenkilön tiedot poistettu"),
+        null=True,
+        blank=True,
+        help_text=_("Pyynnöstä tai säilytysajan päätyttyä; käytännön tiedot säilyvät."),
+    )
 
     class Meta:
         verbose_name = _("ehdotus")
         verbose_name_plural = _("ehdotukset")
         ordering = ["-submitted_at"]
+        permissions = [
+            ("handle_data_requests", _("Voi viedä ja poistaa yhteyshenkilön tiedot pyynnöstä")),
+        ]
         indexes = [
             models.Index(fields=["competition", "state"], name="nominations_competition_state"),
         ]

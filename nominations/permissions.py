@@ -21,6 +21,11 @@ def can_mark_ineligible(user) -> bool:
     return can_view_nominations(user) and user.has_perm("nominations.change_nomination")
 
 
+def can_handle_data_requests(user) -> bool:
+    """Staff who answer contact persons' requests to see or erase their data."""
+    return can_view_nominations(user) and user.has_perm("nominations.handle_data_requests")
+
+
 def can_edit_through_link(nomination: Nomination) -> bool:
     """The private link allows changes only while nominations are open (server time)."""
     return nomination.is_editable

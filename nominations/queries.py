@@ -99,3 +99,57 @@ def export_dataset(competition: Competition) -> tablib.Dataset:
         ]
         dataset.append([_spreadsheet_safe(value) for value in row])
     return dataset
+
+
+def nominator_data(emails: set[str]) -> dict:
+    """Everything held about the contact person(s) with these e-mail addresses, for a data
+    subject's access request: every nomination they made, in every year, with its answers
+    and the names of its attachments. Plain JSON-ready values."""
+    query = Q()
+    for email in emails:
+        query |= Q(contact_email__iexact=email)
+    nominations = (
+        Nomination.objects.filter(query)
+        .select_related("competition")
+        .prefetch_related(
+            Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
+            "attachments",
+        )
+        .order_by("submitted_at")
+    )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "emails": sorted(emails),
+        "nominations": [
+            {
+                "year": n.competition.year,
+                "contact": {
+                    "name": n.contact_name,
+                    "title": n.contact_title,
+                    "email": n.contact_email,
+                    "phone": n.contact_phone,
+                    "language": n.language,
+                },
+                "practice_name": n.practice_name,
+                "summary": n.summary,
+                "organisations": n.organisations,
+                "region": n.region,
+                "innokyla_url": n.innokyla_url,
+                "target_group": n.target_group,
+                "evaluation": n.evaluation,
+                "answers": {a.criterion.name_fi: a.text for a in n.answers.all()},
+                "attachments": [
+                    {"name": a.original_name, "size": a.size, "uploaded_at": a.uploaded_at}
+                    for a in n.attachments.all()
+                ],
+                "state": n.state,
+                "ineligible_reason": n.ineligible_reason,
+                "submitted_at": n.submitted_at,
+                "updated_at": n.updated_at,
+                "withdrawn_at": n.withdrawn_at,
+                "publish_consent": n.publish_consent,
+                "privacy_acknowledged_at": n.privacy_acknowledged_at,
+            }
+            for n in nominations
+        ],
+    }

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,6 +70,8 @@ def email_contact(nomination: Nomination, template: str, context: Mapping) -> No
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     recipient = nomination.contact_email
+    if not recipient:
+        return  # the contact person's data has been erased
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=False))
 
 
@@ -235,3 +238,51 @@ def nomination_resend_links(*, competition: Competition, email: str) -> int:
             {"nomination": nomination, "private_url": _absolute(nomination.private_url(token))},
         )
     return len(nominations)
+
+
+@transaction.atomic
+def nomination_contact_erase(*, nomination: Nomination) -> Nomination:
+    """Erase the contact person's personal data from a nomination: their name, title, e-mail
+    address and phone number, the private link (a new unknown token, so the old link stops
+    working) and the attachments (files and rows), which may hold personal data too.
+
+    The practice itself (name, description, organisations, answers) stays, and so does
+    everything the jury and the archive recorded about it. Erasing twice changes nothing.
+    """
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.contact_erased_at is not None:
+        return nomination
+    for attachment in nomination.attachments.all():
+        stored = attachment.file
+        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        attachment.delete()
+    nomination.contact_name = nomination.contact_title = ""
+    nomination.contact_email = nomination.contact_phone = ""
+    nomination.token_hash = new_token()[1]
+    nomination.contact_erased_at = timezone.now()
+    nomination.save(
+        update_fields=[
+            "contact_name",
+            "contact_title",
+            "contact_email",
+            "contact_phone",
+            "token_hash",
+            "contact_erased_at",
+        ]
+    )
+    return nomination
+
+
+def contact_data_erase_expired(*, now=None) -> int:
+    """Erase contact persons' data of every nomination of a year whose results were
+    published longer ago than NOMINATION_CONTACT_RETENTION_DAYS; the number erased."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NOMINATION_CONTACT_RETENTION_DAYS)
+    expired = Nomination.objects.filter(
+        competition__results_published_at__lte=cutoff, contact_erased_at__isnull=True
+    )
+    erased = 0
+    for nomination in expired.iterator():
+        nomination_contact_erase(nomination=nomination)
+        erased += 1
+    return erased

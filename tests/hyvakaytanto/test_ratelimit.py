@@ -72,6 +72,6 @@ def test_daily_command_deletes_counters_older_than_a_day_and_keeps_current_ones(
     hit(LIMIT, "203.0.113.1", now=timezone.now() - timedelta(days=2))
     hit(LIMIT, "203.0.113.2")
 
-    call_command("clear_rate_limits", stdout=StringIO())
+    call_command("apply_retention", stdout=StringIO())
 
     assert RateLimitCounter.objects.count() == 1

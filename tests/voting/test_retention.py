@@ -29,7 +29,7 @@ def test_purge_erases_old_voters_and_keeps_the_counts(settings):
     votes = VoteFactory.create_batch(3, finalist=finalist, competition=old, network="verkko")
     before = [(row.finalist, row.votes) for row in tally(old)]
 
-    call_command("purge_voter_data", stdout=StringIO())
+    call_command("apply_retention", stdout=StringIO())
 
     assert [(row.finalist, row.votes) for row in tally(old)] == before
     assert set(Vote.objects.values_list("voter", "network")) == {(None, "")}
@@ -42,6 +42,6 @@ def test_purge_leaves_years_within_retention_and_running_votes(settings):
     VoteFactory(finalist=FinalistFactory(nomination__competition=recent), competition=recent)
     VoteFactory(finalist=open_finalist())
 
-    call_command("purge_voter_data", stdout=StringIO())
+    call_command("apply_retention", stdout=StringIO())
 
     assert Vote.objects.filter(voter__isnull=False).count() == 2

@@ -1,0 +1,44 @@
+from django.contrib.sessions.models import Session
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from hyvakaytanto import audit
+from hyvakaytanto.ratelimit import clear_expired
+from nominations.services import contact_data_erase_expired
+from voting.services import voter_data_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase personal data past its retention period, keeping the archive, the awards and "
+        "every vote count: voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
+        "a year's results are published), nominations' contact persons and attachments "
+        "(NOMINATION_CONTACT_RETENTION_DAYS), rate-limit counters older than a day, expired "
+        "sessions, and audit log events older than two years. Run daily."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        with transaction.atomic():
+            voters = voter_data_purge(now=now)
+            contacts = contact_data_erase_expired(now=now)
+            counters = clear_expired()
+            sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+            events = audit.prune()
+            summary = {
+                "voter_accounts": voters.voters,
+                "votes_cleared_of_network_data": voters.votes_cleared,
+                "nomination_contacts": contacts,
+                "rate_limit_counters": counters,
+                "expired_sessions": sessions,
+                "audit_events": events,
+            }
+            if any(summary.values()):
+                audit.record(audit.Action.RETENTION, target="apply_retention", **summary)
+        self.stdout.write(
+            f"Erased {voters.voters} voter account(s), network data of "
+            f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
+            f"{counters} rate-limit counter(s), {sessions} expired session(s) and {events} "
+            "audit event(s) over two years old."
+        )
