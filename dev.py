@@ -3,6 +3,7 @@
 
     python3 dev.py start   # dependencies, migrations, demo data, dev server on 127.0.0.1:8000
     python3 dev.py test    # dependencies, then the whole test suite (extra args go to pytest)
+    python3 dev.py audit   # bandit on the code, pip-audit on the pinned dependencies (CI)
 
 Dependencies go into .venv/ (created on first use), pinned by constraints.txt, and are
 reinstalled only when pyproject.toml or constraints.txt change. Without DATABASE_URL the
@@ -107,13 +108,88 @@ def test(pytest_args: list[str]) -> None:
     os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *pytest_args])
 
 
-def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"start", "test"}:
-        sys.exit(__doc__)
-    if sys.argv[1] == "start":
-        start()
+APP_PACKAGES = ["hyvakaytanto", "nominations", "jury", "voting", "archive"]
+
+
+def audit() -> None:
+    """Fail on a medium or high bandit finding, or on a known vulnerability in a dependency.
+
+    pip-audit asks PyPI's vulnerability service about every installed package. Where that
+    service does not answer from this machine (no package could be audited), it says so and
+    does not fail: an unreachable service is not a finding.
+    """
+    import json
+    import tempfile
+
+    ensure_dependencies()
+    say("bandit: medium and high findings fail (reviewed exceptions carry '# nosec' and a reason)")
+    run(
+        BIN / "bandit",
+        "--quiet",
+        "--recursive",
+        "--severity-level",
+        "medium",
+        "--exclude",
+        "*/migrations/*",
+        *APP_PACKAGES,
+        "dev.py",
+        "manage.py",
+    )
+    say("pip-audit: known vulnerabilities in the installed, pinned dependencies")
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "pip-audit.json"
+        result = subprocess.run(
+            [
+                str(BIN / "pip-audit"),
+                "--skip-editable",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                str(report),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        packages = json.loads(report.read_text())["dependencies"] if report.exists() else []
+    audited = [p for p in packages if "skip_reason" not in p]
+    vulnerable = [p for p in audited if p.get("vulns")]
+    for package in vulnerable:
+        ids = ", ".join(v["id"] for v in package["vulns"])
+        print(f"  {package['name']} {package['version']}: {ids}")
+    if vulnerable:
+        sys.exit(f"pip-audit: {len(vulnerable)} package(s) with known vulnerabilities.")
+    if result.returncode != 0 and not packages:
+        print(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "", flush=True)
+        print(
+            "pip-audit: the vulnerability service could not be reached from this machine; "
+            "dependencies NOT audited here.",
+            flush=True,
+        )
+    elif not audited:
+        print(
+            f"pip-audit: the vulnerability service answered for none of the {len(packages)} "
+            "packages from this machine (its package index has no vulnerability data); "
+            "dependencies NOT audited here.",
+            flush=True,
+        )
     else:
+        print(
+            f"pip-audit: {len(audited)} package(s) audited, no known vulnerabilities.", flush=True
+        )
+
+
+def main() -> None:
+    commands = {"start": start, "test": test, "audit": audit}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    if sys.argv[1] == "test":
         test(sys.argv[2:])
+    else:
+        commands[sys.argv[1]]()
 
 
 if __name__ == "__main__":

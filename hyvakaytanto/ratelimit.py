@@ -60,6 +60,7 @@ def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     key = f"{limit.scope}:{pseudonym(identity)}"
     start = _window_start(now, limit.window)
+    # Only the table name (ours) is formatted into the SQL; every value is a parameter.
     table = RateLimitCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -68,7 +69,7 @@ def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
             INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1)
             ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1
             RETURNING count
-            """,  # noqa: S608 - the table name is ours, every value is a parameter
+            """,  # noqa: S608  # nosec B608
             [key, start, key, start],
         )
         (count,) = cursor.fetchone()

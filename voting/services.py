@@ -104,6 +104,7 @@ def _insert_unless_voted(competition, voter, finalist, network: str) -> Vote | N
     A single statement is its own transaction, so the vote is committed when this returns,
     and a concurrent insert by the same voter waits for ours and then does nothing.
     """
+    # Only the table names (ours) are formatted into the SQL; every value is a parameter.
     table, addresses = Vote._meta.db_table, EmailAddress._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -113,7 +114,7 @@ def _insert_unless_voted(competition, voter, finalist, network: str) -> Vote | N
             WHERE EXISTS (SELECT 1 FROM {addresses} WHERE user_id = %s AND verified)
             ON CONFLICT (competition_id, voter_id) DO NOTHING
             RETURNING id, cast_at
-            """,  # noqa: S608 - the table names are ours, every value is a parameter
+            """,  # noqa: S608  # nosec B608
             [competition.pk, voter.pk, finalist.pk, timezone.now(), network, voter.pk],
         )
         row = cursor.fetchone()
