@@ -110,6 +110,9 @@ _database.setdefault("OPTIONS", {})["pool"] = {
     "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
     "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
 }
+# With the pool, this checks each connection (one empty round trip) as it is handed out, so
+# that after a database restart no request gets a connection the server has already closed.
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -26,3 +26,5 @@ WHITENOISE_USE_FINDERS = True
 SITE_URL = "https://hyvakaytanto.example"
 # Every test sets up its own year; a list kept from the previous test would be wrong.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# A request waits this long for a database connection before it fails (the outage tests).
+DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = 3  # noqa: F405

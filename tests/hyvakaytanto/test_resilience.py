@@ -1,0 +1,145 @@
+"""A short database outage: a friendly Finnish error page and a log line, then recovery
+without restarting anything, and never a vote reported as cast that was not stored."""
+
+import logging
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.factories.voting import VoterFactory, open_finalist
+from voting import services
+from voting.models import Vote
+
+VOTE_URL = "/finalistit/aanesta/"
+
+
+class Outage:
+    """Refuse new connections to the site's database and end the open ones, as a server
+    restart or a failover does; ``end()`` lets connections in again."""
+
+    def __init__(self):
+        database = settings.DATABASES["default"]
+        self.name = database["NAME"]
+        self.admin = psycopg.connect(
+            dbname="postgres",
+            host=database["HOST"],
+            port=database["PORT"],
+            user=database["USER"],
+            password=database.get("PASSWORD") or None,
+            autocommit=True,
+        )
+
+    def begin(self) -> None:
+        self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        self.admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [self.name],
+        )
+
+    def end(self) -> None:
+        self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+        connection.close()  # the test's own connection was ended too; the next query reconnects
+
+    def close(self) -> None:
+        self.end()
+        self.admin.close()
+
+
+@pytest.fixture
+def outage(transactional_db):
+    outage = Outage()
+    yield outage
+    outage.close()
+
+
+class Browser:
+    """A signed-in visitor talking HTTP to the live server (a real WSGI server, which like
+    gunicorn gives connections back after every request; the test client does not)."""
+
+    CSRF = "ResilienceCsrfSecret0123456789ab"  # an unmasked 32-character CSRF secret
+
+    def __init__(self, base_url: str, voter):
+        session = Client()
+        session.force_login(voter)
+        self.base_url = base_url
+        self.cookie = f"sessionid={session.cookies['sessionid'].value}; csrftoken={self.CSRF}"
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.CSRF}).encode()
+        request = urllib.request.Request(  # noqa: S310 - the live server's http:// address
+            self.base_url + path, data=body, headers={"Cookie": self.cookie}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def until_answers(self, path: str, seconds: float = 30) -> tuple[int, str]:
+        """Requests the page until it answers 200: the app reconnects on its own."""
+        deadline = time.monotonic() + seconds
+        while True:
+            status, page = self.request(path)
+            if status == 200 or time.monotonic() > deadline:
+                return status, page
+            time.sleep(0.5)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_outage_gives_a_finnish_error_page_and_the_site_recovers_by_itself(
+    live_server, outage, caplog
+):
+    finalist = open_finalist()
+    browser = Browser(live_server.url, VoterFactory())
+    assert browser.request("/finalistit/")[0] == 200
+
+    outage.begin()
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        status, page = browser.request("/finalistit/")
+
+    assert status == 500
+    assert "Palvelussa on tilapäinen häiriö" in page
+    assert "Internal Server Error: /finalistit/" in caplog.text
+
+    outage.end()
+    status, page = browser.until_answers("/finalistit/")
+
+    assert status == 200
+    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk})  # then the list again
+    assert f"Äänestit finalistia ”{finalist.nomination.practice_name}”" in page
+    assert Vote.objects.filter(finalist=finalist).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_vote_whose_connection_is_cut_is_not_reported_as_cast(live_server, outage, monkeypatch):
+    finalist = open_finalist()
+    browser = Browser(live_server.url, VoterFactory())
+    # The database goes away in the middle of the request, just before the vote's INSERT.
+    insert = services._insert_unless_voted
+
+    def cut_then_insert(*args, **kwargs):
+        outage.begin()
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_insert_unless_voted", cut_then_insert)
+
+    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk})
+
+    assert status == 500
+    assert "Kiitos" not in page
+    assert "Palvelussa on tilapäinen häiriö" in page
+    outage.end()
+    monkeypatch.undo()
+    status, page = browser.until_answers("/finalistit/")
+    assert status == 200
+    assert "Äänestit finalistia" not in page
+    assert not Vote.objects.exists()
