@@ -101,3 +101,19 @@ def test_responses_carry_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_no_template_has_inline_script_or_style_that_the_policy_would_block():
+    templates = [
+        path
+        for folder in ["templates", "hyvakaytanto", "nominations", "jury", "voting", "archive"]
+        for path in (ROOT / folder).rglob("*.html")
+    ]
+    assert len(templates) > 30
+    for path in templates:
+        source = path.read_text()
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", source, flags=re.S)
+        assert all("src=" in attrs and not body.strip() for attrs, body in scripts), path
+        assert "<style" not in source, path
+        assert not re.search(r"\sstyle=", source), path
+        assert not re.search(r"\son[a-z]+=", source), path
