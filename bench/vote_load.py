@@ -219,6 +219,7 @@ def prepare(voter_count: int) -> dict:
     from django.utils import timezone
 
     from bench import fixtures
+    from hyvakaytanto.middleware import SESSION_SEEN, SESSION_STARTED
     from jury.models import Finalist
 
     call_command("migrate", verbosity=0)
@@ -255,12 +256,16 @@ def prepare(voter_count: int) -> dict:
     sessions, voters = [], []
     expires = now + timedelta(days=1)
     store = SessionStore()
+    signed_in_at = int(time.time())
     for user in users:
         key = secrets.token_hex(16)
         data = {
             "_auth_user_id": str(user.pk),
             "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
             "_auth_user_hash": user.get_session_auth_hash(),
+            # As signing in leaves them (hyvakaytanto.middleware).
+            SESSION_STARTED: signed_in_at,
+            SESSION_SEEN: signed_in_at,
         }
         sessions.append(
             Session(session_key=key, session_data=store.encode(data), expire_date=expires)
