@@ -27,13 +27,16 @@ def record(action: Action, *, actor=None, request=None, target="", **details) ->
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     authenticated = actor is not None and actor.is_authenticated
+    # The client (a keyed hash of its address) is kept for staff and for attempts on staff
+    # sign-in, not for voters, whose network data is erased with their accounts.
+    keep_client = request is not None and (not authenticated or actor.is_staff)
     return AuditEvent.objects.create(
         action=action,
         actor_id=actor.pk if authenticated else None,
         actor=actor_label(actor),
         target=str(target)[:255],
         details=details,
-        client=pseudonym(client_address(request)) if request is not None else "",
+        client=pseudonym(client_address(request)) if keep_client else "",
     )
 
 

@@ -45,7 +45,8 @@ class SessionLifetimeMiddleware:
         elif now - seen > self.idle or now - started > self.lifetime:
             user = request.user
             logout(request)
-            audit.record(audit.Action.SESSION_EXPIRED, actor=user, request=request)
+            if user.is_staff:
+                audit.record(audit.Action.SESSION_EXPIRED, actor=user, request=request)
             messages.info(request, _("Istuntosi vanheni. Kirjaudu uudelleen."))
         elif now - seen >= _SEEN_RESOLUTION:
             session[SESSION_SEEN] = int(now)

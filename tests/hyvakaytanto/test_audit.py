@@ -104,3 +104,15 @@ def test_the_log_keeps_no_voters_e_mail_address():
 
     assert voter.email not in event.actor
     assert event.actor == f"äänestäjä #{voter.pk}"
+
+
+def test_a_voters_sign_in_is_not_logged_but_a_staff_sign_in_is(client):
+    voter = VoterFactory()
+    staff = StaffUserFactory(groups=["Viestintä"])
+
+    client.force_login(voter)
+    client.force_login(staff)
+
+    assert list(AuditEvent.objects.values_list("action", "actor")) == [
+        (Action.LOGIN, staff.username)
+    ]
