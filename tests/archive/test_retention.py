@@ -84,3 +84,21 @@ def test_retention_leaves_a_recent_year_alone(client, closed_year, staff, settin
 
     assert not Nomination.objects.filter(contact_email="").exists()
     assert Vote.objects.filter(voter__isnull=False).count() == 15
+
+
+def test_retention_deletes_failed_sign_ins_once_they_no_longer_lock(client, settings):
+    from axes.models import AccessAttempt
+    from django.urls import reverse
+
+    from tests.factories.jury import StaffUserFactory
+
+    juror = StaffUserFactory()
+    client.post(reverse("admin:login"), {"username": juror.username, "password": "väärin"})
+    assert AccessAttempt.objects.count() == 1
+
+    call_command("apply_retention", stdout=StringIO())
+    assert AccessAttempt.objects.count() == 1  # still counting towards a lockout
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME * 2)
+    call_command("apply_retention", stdout=StringIO())
+    assert AccessAttempt.objects.count() == 0

@@ -1,3 +1,5 @@
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "every vote count: voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
         "a year's results are published), nominations' contact persons and attachments "
         "(NOMINATION_CONTACT_RETENTION_DAYS), rate-limit counters older than a day, expired "
-        "sessions, and audit log events older than two years. Run daily."
+        "sessions and failed sign-ins, and audit log events older than two years. Run daily."
     )
 
     def handle(self, *args, **options):
@@ -25,6 +27,10 @@ class Command(BaseCommand):
             contacts = contact_data_erase_expired(now=now)
             counters = clear_expired()
             sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+            # Failed sign-ins that no longer count towards a lockout (address, user agent).
+            attempts, _ = AccessAttempt.objects.filter(
+                attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+            ).delete()
             events = audit.prune()
             summary = {
                 "voter_accounts": voters.voters,
@@ -32,6 +38,7 @@ class Command(BaseCommand):
                 "nomination_contacts": contacts,
                 "rate_limit_counters": counters,
                 "expired_sessions": sessions,
+                "expired_login_attempts": attempts,
                 "audit_events": events,
             }
             if any(summary.values()):
@@ -39,6 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erased {voters.voters} voter account(s), network data of "
             f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
-            f"{counters} rate-limit counter(s), {sessions} expired session(s) and {events} "
-            "audit event(s) over two years old."
+            f"{counters} rate-limit counter(s), {sessions} expired session(s), {attempts} "
+            f"expired failed sign-in(s) and {events} audit event(s) over two years old."
         )
