@@ -1,3 +1,4 @@
+import re
 import secrets
 from datetime import timedelta
 
@@ -18,7 +19,10 @@ from voting import queries, services
 from voting.models import Vote
 from voting.permissions import is_verified_voter
 
-ORDER_SEED = "finalist_order_seed"
+# The visitor's own order of the finalists comes from a random value in a cookie of its own
+# (for the browser session), so that the busiest public page never writes to the database:
+# keeping it in the session would create a session row for every anonymous visitor.
+ORDER_COOKIE = "finalist_order"
 
 
 def _vote_limit() -> Limit:
@@ -29,16 +33,26 @@ def _vote_limit() -> Limit:
 def finalists(request):
     competition, published = queries.public_finalists()
     context = {"competition": competition, "phase": competition.phase if competition else None}
+    seed = request.COOKIES.get(ORDER_COOKIE, "")
+    fresh = not re.fullmatch(r"[0-9a-f]{16}", seed)
+    if fresh:
+        seed = secrets.token_hex(8)
     if competition is not None:
-        seed = request.session.get(ORDER_SEED)
-        if seed is None:
-            seed = request.session[ORDER_SEED] = secrets.token_hex(8)
         context.update(
             finalists=queries.shuffled_for_visitor(published, seed),
             my_vote=queries.vote_of(request.user, competition),
             verified=is_verified_voter(request.user),
         )
-    return render(request, "voting/finalists.html", context)
+    response = render(request, "voting/finalists.html", context)
+    if fresh:
+        response.set_cookie(
+            ORDER_COOKIE,
+            seed,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @require_POST

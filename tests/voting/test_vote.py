@@ -3,7 +3,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from tests.admin_login import admin_login
@@ -275,9 +277,22 @@ def test_finalists_are_shown_in_a_stable_order_per_visitor(client):
 
     first = [f.pk for f in client.get("/finalistit/").context["finalists"]]
     again = [f.pk for f in client.get("/finalistit/").context["finalists"]]
+    others = {
+        tuple(f.pk for f in Client().get("/finalistit/").context["finalists"]) for _ in range(12)
+    }
 
     assert first == again
     assert sorted(first) == sorted(competition.nominations.values_list("finalist", flat=True))
+    assert len(others) > 1  # other visitors see other orders
+
+
+def test_the_finalist_page_creates_no_session_for_an_anonymous_visitor(client):
+    open_finalist()
+
+    client.get("/finalistit/")
+    client.get("/finalistit/")
+
+    assert not Session.objects.exists()
 
 
 def test_finalist_page_before_publication_says_when(client):
