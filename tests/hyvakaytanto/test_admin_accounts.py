@@ -177,3 +177,27 @@ def test_password_validators_refuse_a_short_or_common_password(staff_client):
     page = response.content.decode()
     assert "Tämä salasana on liian lyhyt. Sen tulee sisältää ainakin 12 merkkiä." in page
     assert "Tämä salasana on liian yleinen." in page
+
+
+def test_behind_the_proxy_only_the_client_trying_many_accounts_is_locked(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.66", "REMOTE_ADDR": "10.0.0.2"}
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    for number in range(5):  # one wrong password each on five accounts
+        juror = StaffUserFactory()
+        client.post(
+            reverse("admin:login"),
+            {"username": juror.username, "password": f"arvaus-{number}"},
+            **attacker,
+        )
+    victim = StaffUserFactory()
+
+    from_attacker = client.post(
+        reverse("admin:login"), {"username": victim.username, "password": PASSWORD}, **attacker
+    )
+    from_colleague = Client().post(
+        reverse("admin:login"), {"username": victim.username, "password": PASSWORD}, **colleague
+    )
+
+    assert from_attacker.status_code == 429
+    assert from_colleague.status_code == 302  # the proxy's own address is not what is locked
