@@ -14,6 +14,7 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect, render
@@ -68,6 +69,13 @@ def grouped_secret(device: TOTPDevice) -> str:
 class SecureAdminSite(admin.AdminSite):
     site_header = "Hyvä käytäntö"
     site_title = "Hyvä käytäntö"
+
+    def each_context(self, request):
+        # For the notice shown before an idle session ends (templates/admin/base_site.html).
+        return {
+            **super().each_context(request),
+            "session_idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+        }
 
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and request.user.is_verified()
