@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hyvakaytanto import audit
+from hyvakaytanto.signals import track_session
 
 
 class CodeForm(forms.Form):
@@ -126,6 +127,9 @@ class SecureAdminSite(admin.AdminSite):
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     audit.record(audit.Action.SECOND_FACTOR_ADDED, request=request, target=user)
+                # A new session key for the higher privilege, still tied to the account.
+                request.session.cycle_key()
+                track_session(request, user)
                 django_otp.login(request, device)
                 return redirect(next_url)
             else:

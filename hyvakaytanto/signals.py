@@ -20,6 +20,15 @@ def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     mark_session_started(request.session)
+    track_session(request, user)
+    if user.is_staff:
+        # Voters' sign-ins are not logged: the vote's own integrity report covers them, and
+        # the log is kept for two years, longer than voters' data.
+        audit.record(audit.Action.LOGIN, actor=user, request=request, target=user)
+
+
+def track_session(request, user) -> None:
+    """Record that the request's session belongs to ``user`` (after its key has changed)."""
     # login() saves the session under a new key (cycle_key), unless it flushed another
     # account's session, which leaves no key until the session is saved.
     if request.session.session_key is None:
@@ -27,10 +36,6 @@ def on_login(sender, request, user, **kwargs):
     AccountSession.objects.update_or_create(
         session_id=request.session.session_key, defaults={"user": user}
     )
-    if user.is_staff:
-        # Voters' sign-ins are not logged: the vote's own integrity report covers them, and
-        # the log is kept for two years, longer than voters' data.
-        audit.record(audit.Action.LOGIN, actor=user, request=request, target=user)
 
 
 @receiver(user_login_failed)

@@ -201,3 +201,19 @@ def test_behind_the_proxy_only_the_client_trying_many_accounts_is_locked(client,
 
     assert from_attacker.status_code == 429
     assert from_colleague.status_code == 302  # the proxy's own address is not what is locked
+
+
+def test_the_second_factor_gives_a_new_session_that_deactivation_still_ends(client):
+    staff = StaffUserFactory(groups=["Viestintä"])
+    device = TOTPDevice.objects.create(user=staff, name="Puhelin", confirmed=True)
+    sign_in_with_password(client, staff)
+    after_password = client.session.session_key
+
+    client.post(reverse("admin:second_factor"), {"code": current_code(device)})
+
+    assert client.session.session_key != after_password
+    assert client.get("/admin/").status_code == 200
+    staff.is_active = False
+    staff.save()
+    assert not Session.objects.exists()
+    assert client.get("/admin/").status_code == 302
