@@ -43,3 +43,9 @@ def deadline(value: datetime | None) -> str:
     if local.time() == time(0, 0):
         return format_date(local - timedelta(days=1), DATE_FORMAT)
     return moment(value)
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """A duration in whole minutes (the lockout's length on its notice)."""
+    return int(value.total_seconds() // 60) if value else 0

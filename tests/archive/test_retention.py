@@ -102,3 +102,19 @@ def test_retention_deletes_failed_sign_ins_once_they_no_longer_lock(client, sett
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME * 2)
     call_command("apply_retention", stdout=StringIO())
     assert AccessAttempt.objects.count() == 0
+
+
+def test_retention_clears_expired_sessions_and_keeps_live_ones(client):
+    from django.contrib.sessions.models import Session
+
+    from tests.factories.voting import VoterFactory
+
+    client.force_login(VoterFactory())
+    live = client.session.session_key
+    Session.objects.create(
+        session_key="vanhentunut", session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+
+    call_command("apply_retention", stdout=StringIO())
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]

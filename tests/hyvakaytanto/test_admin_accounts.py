@@ -104,6 +104,7 @@ def test_the_sixth_wrong_password_locks_the_account_even_for_the_right_password(
 
     assert locked.status_code == 429
     assert "Tili on lukittu" in locked.content.decode()
+    assert "Lukitus poistuu itsestään 60 minuutin kuluttua" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action=Action.LOCKED_OUT, target=juror.username).exists()
     assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED).count() >= 5
