@@ -16,18 +16,9 @@ from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
 from hyvakaytanto.ratelimit import pseudonym
 from jury.models import Finalist
+from nominations.models import Nomination
 from voting.models import Vote
 from voting.permissions import is_verified_voter
-
-# The competition fields its phase is computed from.
-_PHASE_FIELDS = (
-    "nomination_opens_at",
-    "nomination_closes_at",
-    "voting_opens_at",
-    "voting_closes_at",
-    "finalists_published_at",
-    "results_published_at",
-)
 
 
 class AlreadyVoted(ValidationError):
@@ -40,6 +31,7 @@ class AlreadyVoted(ValidationError):
 class Cast:
     vote: Vote
     created: bool
+    finalist_name: str
 
 
 def network_of(address: str) -> str:
@@ -55,80 +47,101 @@ def network_of(address: str) -> str:
 def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     """Cast the voter's one vote for a published finalist while voting is open.
 
-    One INSERT guarded by the (competition, voter) constraint, so concurrent requests on any
-    number of app servers leave exactly one vote. A repeat for the same finalist (a double
-    click) returns the existing vote with ``created=False``; a vote for another finalist
-    raises AlreadyVoted. Returns only after the vote is committed.
-    Raises PermissionDenied without a verified e-mail and ValidationError when the finalist
-    is not open for votes (unpublished, another year, outside the window in server time).
+    The vote is one statement, its own transaction: it inserts the vote only if the finalist
+    is published in a year whose vote is open at this moment (server time), the voter has a
+    verified e-mail address and has not voted that year. The (competition, voter) constraint
+    decides between concurrent requests on any number of app servers, so exactly one vote is
+    stored. Returns only after the vote is committed.
+
+    Only when nothing was inserted do further queries find out why: a repeat for the same
+    finalist (a double click) returns the existing vote with ``created=False``; a vote for
+    another finalist raises AlreadyVoted; PermissionDenied without a verified address;
+    ValidationError when the finalist is unknown or not open for votes.
     """
     if not (voter.is_authenticated and voter.is_active and not voter.is_staff):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
-    try:
-        # Only what the vote needs: this runs on every vote, and the nomination's long texts
-        # are not among it.
-        finalist = (
-            Finalist.objects.select_related("nomination__competition")
-            .only(
-                "nomination__practice_name",
-                *(f"nomination__competition__{field}" for field in _PHASE_FIELDS),
+    now = timezone.now()
+    cast = _insert_if_open(voter, finalist_id, now, network_of(client_address))
+    if cast is not None:
+        return cast
+    return _not_inserted(voter, finalist_id, now)
+
+
+def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
+    """The vote's one statement: the new vote, or None when nothing was inserted.
+
+    A concurrent insert by the same voter waits for ours to commit and then does nothing.
+    """
+    # Only our table names are formatted into the SQL; every value is a parameter.
+    sql = f"""
+        WITH finalist AS (
+            SELECT finalist.id, nomination.competition_id, nomination.practice_name
+            FROM {Finalist._meta.db_table} finalist
+            JOIN {Nomination._meta.db_table} nomination ON nomination.id = finalist.nomination_id
+            JOIN {Competition._meta.db_table} competition
+                ON competition.id = nomination.competition_id
+            WHERE finalist.id = %(finalist)s AND {Competition.VOTING_OPEN_SQL}
+        ), vote AS (
+            INSERT INTO {Vote._meta.db_table}
+                (competition_id, voter_id, finalist_id, cast_at, network)
+            SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s
+            FROM finalist
+            WHERE EXISTS (
+                SELECT 1 FROM {EmailAddress._meta.db_table}
+                WHERE user_id = %(voter)s AND verified
             )
-            .get(pk=finalist_id)
+            ON CONFLICT (competition_id, voter_id) DO NOTHING
+            RETURNING id, competition_id, cast_at
         )
-    except Finalist.DoesNotExist:
-        raise ValidationError(_("Valitsemaasi finalistia ei löytynyt.")) from None
-    competition = finalist.nomination.competition
-    phase = competition.phase
+        SELECT vote.id, vote.competition_id, vote.cast_at, finalist.practice_name
+        FROM vote, finalist
+    """  # noqa: S608  # nosec B608
+    params = {"finalist": finalist_id, "voter": voter.pk, "now": now, "network": network}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    vote_id, competition_id, cast_at, practice_name = row
+    vote = Vote(
+        id=vote_id,
+        competition_id=competition_id,
+        voter=voter,
+        finalist_id=finalist_id,
+        cast_at=cast_at,
+        network=network,
+    )
+    return Cast(vote=vote, created=True, finalist_name=practice_name)
+
+
+def _not_inserted(voter, finalist_id: int, now) -> Cast:
+    """Why the vote's statement inserted nothing, at the same moment: the existing vote for
+    a repeat of the same choice, else the refusal as an exception."""
+    finalist = (
+        Finalist.objects.select_related("nomination__competition").filter(pk=finalist_id).first()
+    )
+    if finalist is None:
+        raise ValidationError(_("Valitsemaasi finalistia ei löytynyt."))
+    phase = finalist.nomination.competition.phase_at(now)
     if phase != Phase.VOTING:
         if phase in {Phase.DELIBERATION, Phase.PUBLISHED}:
             raise ValidationError(_("Äänestys on päättynyt."))
         raise ValidationError(_("Äänestys ei ole vielä alkanut."))
-    vote = _insert_unless_voted(competition, voter, finalist, network_of(client_address))
-    if vote is not None:
-        return Cast(vote=vote, created=True)
-    # Nothing inserted: the voter has no verified address, or has voted already.
     if not is_verified_voter(voter):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
-    existing = Vote.objects.select_related("finalist__nomination").get(
-        competition=competition, voter=voter
+    existing = (
+        Vote.objects.select_related("finalist__nomination")
+        .filter(competition_id=finalist.nomination.competition_id, voter=voter)
+        .first()
     )
+    if existing is None:
+        # The timeline or the voter's account changed between the two statements.
+        raise ValidationError(_("Ääntä ei voitu tallentaa. Yritä uudelleen."))
     if existing.finalist_id == finalist.pk:
-        return Cast(vote=existing, created=False)
-    raise AlreadyVoted(existing)
-
-
-def _insert_unless_voted(competition, voter, finalist, network: str) -> Vote | None:
-    """One INSERT … ON CONFLICT DO NOTHING that also requires a verified e-mail address:
-    the new vote, or None if the voter has one already or has no verified address.
-
-    A single statement is its own transaction, so the vote is committed when this returns,
-    and a concurrent insert by the same voter waits for ours and then does nothing.
-    """
-    # Only the table names (ours) are formatted into the SQL; every value is a parameter.
-    table, addresses = Vote._meta.db_table, EmailAddress._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (competition_id, voter_id, finalist_id, cast_at, network)
-            SELECT %s, %s, %s, %s, %s
-            WHERE EXISTS (SELECT 1 FROM {addresses} WHERE user_id = %s AND verified)
-            ON CONFLICT (competition_id, voter_id) DO NOTHING
-            RETURNING id, cast_at
-            """,  # noqa: S608  # nosec B608
-            [competition.pk, voter.pk, finalist.pk, timezone.now(), network, voter.pk],
+        return Cast(
+            vote=existing, created=False, finalist_name=existing.finalist.nomination.practice_name
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    vote_id, cast_at = row
-    return Vote(
-        id=vote_id,
-        competition=competition,
-        voter=voter,
-        finalist=finalist,
-        cast_at=cast_at,
-        network=network,
-    )
+    raise AlreadyVoted(existing)
 
 
 @transaction.atomic

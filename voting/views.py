@@ -83,7 +83,7 @@ def vote(request):
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
     else:
-        name = cast.vote.finalist.nomination.practice_name
+        name = cast.finalist_name
         if cast.created:
             messages.success(
                 request,

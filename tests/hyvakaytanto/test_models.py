@@ -4,11 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import translation
 
 from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.models import TIMELINE, Competition, Criterion
 from tests.factories.hyvakaytanto import CompetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,59 @@ def dst_year(**overrides) -> Competition:
 )
 def test_phase_at_each_boundary_in_helsinki_time(moment, expected):
     assert dst_year().phase_at(moment) == expected
+
+
+def _voting_open_in_sql(competition: Competition, moment: datetime) -> bool:
+    """Whether the condition admits the row in a WHERE clause, as the vote's INSERT uses it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM hyvakaytanto_competition competition "
+            f"WHERE competition.id = %(id)s AND {Competition.VOTING_OPEN_SQL})",  # noqa: S608
+            {"now": moment, "id": competition.pk},
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "timeline",
+    [
+        {},
+        {"results_published_at": None},
+        {"finalists_published_at": None, "results_published_at": None},
+        # Finalists published late, after the voting window opened.
+        {"finalists_published_at": VOTING_OPENS + timedelta(days=2), "results_published_at": None},
+        # Results published early, before the window closed.
+        {"results_published_at": VOTING_CLOSES - timedelta(days=3)},
+    ],
+    ids=["published", "unpublished-results", "no-finalists", "late-finalists", "early-results"],
+)
+def test_voting_open_sql_agrees_with_the_phase_at_every_boundary(timeline):
+    """The vote's INSERT decides in the database with VOTING_OPEN_SQL; it must say "open"
+    exactly when phase_at says VOTING, to the microsecond on both sides of every date."""
+    competition = dst_year(**timeline)
+    competition.save()
+    fields = (*TIMELINE, "finalists_published_at", "results_published_at")
+    dates = [getattr(competition, field) for field in fields]
+    moments = sorted(
+        {
+            d + step
+            for d in dates
+            if d is not None
+            for step in (-MICROSECOND, 0 * MICROSECOND, MICROSECOND)
+        }
+    )
+
+    disagreements = [
+        moment
+        for moment in moments
+        if _voting_open_in_sql(competition, moment)
+        != (competition.phase_at(moment) == Phase.VOTING)
+    ]
+
+    assert disagreements == []
+    assert any(competition.phase_at(m) == Phase.VOTING for m in moments) == (
+        competition.finalists_published_at is not None
+    )
 
 
 def test_phase_boundaries_follow_daylight_saving_in_helsinki():

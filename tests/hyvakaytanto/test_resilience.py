@@ -124,13 +124,13 @@ def test_a_vote_whose_connection_is_cut_is_not_reported_as_cast(live_server, out
     finalist = open_finalist()
     browser = Browser(live_server.url, VoterFactory())
     # The database goes away in the middle of the request, just before the vote's INSERT.
-    insert = services._insert_unless_voted
+    insert = services._insert_if_open
 
     def cut_then_insert(*args, **kwargs):
         outage.begin()
         return insert(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_insert_unless_voted", cut_then_insert)
+    monkeypatch.setattr(services, "_insert_if_open", cut_then_insert)
 
     status, page = browser.request(VOTE_URL, {"finalist": finalist.pk})
 

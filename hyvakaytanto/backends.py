@@ -1,0 +1,54 @@
+"""Authentication backends that load the signed-in user with one plain SELECT.
+
+Django asks the backend for the user on every signed-in request. ``ModelBackend`` builds that
+query through the ORM, which costs about four times what PostgreSQL spends answering it
+(README, Benchmarks); here the SELECT is built once per process. Signing in, permissions
+and everything else are the parent backends' own.
+"""
+
+from functools import cache
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db import connections, router
+
+
+@cache
+def _select_user_sql() -> tuple[str, list[str]]:
+    # The user model is Django's own: no field needs a database converter on PostgreSQL.
+    model = get_user_model()
+    fields = model._meta.concrete_fields
+    quote = connections["default"].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Only the model's own table and column names are formatted into the SQL.
+    sql = (
+        f"SELECT {columns} FROM {quote(model._meta.db_table)} "  # noqa: S608 # nosec B608
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    return sql, [field.attname for field in fields]
+
+
+def user_by_id(user_id):
+    """The user as ``User.objects.get(pk=user_id)`` returns it, or None (one query)."""
+    model = get_user_model()
+    sql, attnames = _select_user_sql()
+    database = router.db_for_read(model)
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    return None if row is None else model.from_db(database, attnames, row)
+
+
+class UserRowMixin:
+    def get_user(self, user_id):
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class PasswordBackend(UserRowMixin, ModelBackend):
+    """Staff and jurors: username and password (then the second factor) in the admin."""
+
+
+class EmailCodeBackend(UserRowMixin, AuthenticationBackend):
+    """Voters: django-allauth's sign-in by a code sent to their e-mail address."""
