@@ -324,9 +324,6 @@ def prepare(voter_count: int) -> dict:
     from jury.models import Finalist
 
     call_command("migrate", verbosity=0)
-    if os.environ.get("PGSS"):
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     with connection.cursor() as cursor:
@@ -568,11 +565,6 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ok = report(plan, json.loads(result_file.read_text()), args)
-    if os.environ.get("PGSS"):
-        from django.db import connection as c
-        with c.cursor() as cur:
-            cur.execute("select calls, round(total_exec_time::numeric,0), round(total_plan_time::numeric,0), round((total_exec_time/calls)::numeric,3), left(regexp_replace(query, '\\s+', ' ', 'g'), 110) from pg_stat_statements order by total_exec_time desc limit 25")
-            for r in cur.fetchall(): print(r)
     sys.exit(0 if ok else 1)
 
 

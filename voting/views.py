@@ -17,7 +17,6 @@ from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
 from voting import queries, services
 from voting.models import Vote
-from voting.permissions import is_verified_voter
 
 # The visitor's own order of the finalists comes from a random value in a cookie of its own
 # (for the browser session), so that the busiest public page never writes to the database:
@@ -38,10 +37,12 @@ def finalists(request):
     if fresh:
         seed = secrets.token_hex(8)
     if competition is not None:
+        visitor = queries.visitor_vote(request.user, competition)
         context.update(
             finalists=queries.shuffled_for_visitor(published, seed),
-            my_vote=queries.vote_of(request.user, competition),
-            verified=is_verified_voter(request.user),
+            verified=visitor.verified,
+            voted_for=next((f for f in published if f.pk == visitor.finalist_id), None),
+            voted_at=visitor.cast_at,
         )
     response = render(request, "voting/finalists.html", context)
     if fresh:

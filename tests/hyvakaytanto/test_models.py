@@ -61,12 +61,12 @@ def test_phase_at_each_boundary_in_helsinki_time(moment, expected):
 
 def _voting_open_in_sql(competition: Competition, moment: datetime) -> bool:
     """Whether the condition admits the row in a WHERE clause, as the vote's INSERT uses it."""
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM hyvakaytanto_competition competition "  # noqa: S608
+        f"WHERE competition.id = %(id)s AND {Competition.VOTING_OPEN_SQL})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM hyvakaytanto_competition competition "
-            f"WHERE competition.id = %(id)s AND {Competition.VOTING_OPEN_SQL})",  # noqa: S608
-            {"now": moment, "id": competition.pk},
-        )
+        cursor.execute(sql, {"now": moment, "id": competition.pk})
         return cursor.fetchone()[0]
 
 

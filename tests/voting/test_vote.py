@@ -331,3 +331,64 @@ def test_public_finalist_list_is_reused_only_for_the_configured_seconds(client, 
 
     assert "Myöhempi" not in cached
     assert "Myöhempi" in fresh
+
+
+# --- The finalist page for each kind of visitor ---------------------------------------------
+
+
+def vote_buttons(response) -> int:
+    return response.content.decode().count('name="finalist"')
+
+
+def test_finalist_page_offers_a_verified_voter_a_button_per_finalist(client):
+    competition = CompetitionFactory(voting=True)
+    for _ in range(3):
+        open_finalist(competition=competition)
+    client.force_login(VoterFactory())
+
+    assert vote_buttons(client.get("/finalistit/")) == 3
+
+
+def test_finalist_page_asks_an_unverified_voter_to_verify_and_offers_no_button(client):
+    open_finalist()
+    client.force_login(VoterFactory(verified=False))
+
+    response = client.get("/finalistit/")
+
+    assert vote_buttons(response) == 0
+    assert "Vahvista sähköpostiosoitteesi, niin voit äänestää." in text_of(response)
+
+
+def test_finalist_page_offers_staff_no_button(client):
+    finalist = open_finalist()
+    client.force_login(JuryMemberFactory(competition=finalist.nomination.competition).user)
+
+    assert vote_buttons(client.get("/finalistit/")) == 0
+
+
+def test_finalist_page_shows_only_this_years_vote(client):
+    voter = VoterFactory()
+    last_year = FinalistFactory(nomination__competition=CompetitionFactory(published=True))
+    VoteFactory(voter=voter, finalist=last_year)
+    open_finalist()
+    client.force_login(voter)
+
+    response = client.get("/finalistit/")
+
+    assert "Äänestit finalistia" not in text_of(response)
+    assert vote_buttons(response) == 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_finalist_page_query_count_is_constant(client, django_assert_num_queries, count):
+    competition = CompetitionFactory(voting=True)
+    finalists = [open_finalist(competition=competition) for _ in range(count)]
+    voter = VoterFactory()
+    VoteFactory(voter=voter, competition=competition, finalist=finalists[-1])
+    client.force_login(voter)
+
+    # The session, the user, the year, its finalists, and the visitor's vote and address.
+    with django_assert_num_queries(5):
+        response = client.get("/finalistit/")
+
+    assert f"Äänestit finalistia ”{finalists[-1].nomination.practice_name}”" in text_of(response)
