@@ -7,7 +7,9 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from hyvakaytanto.models import Competition
 from tests.admin_login import admin_login
 from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
@@ -392,3 +394,25 @@ def test_finalist_page_query_count_is_constant(client, django_assert_num_queries
         response = client.get("/finalistit/")
 
     assert f"Äänestit finalistia ”{finalists[-1].nomination.practice_name}”" in text_of(response)
+
+
+def test_a_vote_caught_between_two_changes_of_the_timeline_asks_to_try_again(monkeypatch):
+    """The vote's statement saw the window closed, and staff reopened it before the refusal
+    was explained: nothing is stored and the voter is asked to try again, not shown a 500."""
+    finalist = open_finalist()
+    competition = Competition.objects.filter(pk=finalist.nomination.competition_id)
+    closes = competition.get().voting_closes_at
+    insert = services._insert_if_open
+
+    def while_closed(*args):
+        competition.update(voting_closes_at=timezone.now() - timedelta(seconds=1))
+        try:
+            return insert(*args)
+        finally:
+            competition.update(voting_closes_at=closes)
+
+    monkeypatch.setattr(services, "_insert_if_open", while_closed)
+
+    with pytest.raises(ValidationError, match="Yritä uudelleen"):
+        services.vote_cast(voter=VoterFactory(), finalist_id=finalist.pk)
+    assert not Vote.objects.exists()
