@@ -107,7 +107,7 @@ class Phase:
         self.statuses.setdefault(kind, []).append(status)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in vars(self).items()}
+        return dict(vars(self))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -132,7 +132,7 @@ def _children(parent: int) -> list[int]:
     return pids
 
 
-def cpu_snapshot(plan: dict) -> dict[str, float]:
+def cpu_snapshot(plan: dict) -> dict:
     """CPU seconds used so far by the app server, the database server and this generator.
     Processes that come and go between two snapshots (PostgreSQL's short-lived helpers) are
     missed, so the database figure is a lower bound."""
