@@ -14,8 +14,11 @@ from hyvakaytanto.env import env_bool, env_list
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(**environment: str) -> subprocess.CompletedProcess:
-    """Import the production settings in a fresh interpreter with exactly this environment."""
+def load_settings(
+    show: str = "db['HOST'], db['NAME'], settings.DEBUG", **environment: str
+) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with exactly this environment,
+    and print ``show`` (``db`` is the default database's settings)."""
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **environment}
     return subprocess.run(
         [
@@ -23,7 +26,7 @@ def load_settings(**environment: str) -> subprocess.CompletedProcess:
             "-c",
             "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'hyvakaytanto.settings';"
             "from django.conf import settings; db = settings.DATABASES['default'];"
-            "print(db['HOST'], db['NAME'], settings.DEBUG)",
+            f"print({show})",
         ],
         cwd=ROOT,
         env=env,
@@ -65,6 +68,23 @@ def test_settings_use_database_url_when_it_is_set():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["db.example", "hk", "False"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "True 5"), ("true", "True 5"), ("false", "None None")]
+)
+def test_prepared_statements_are_on_unless_switched_off(value, expected):
+    """Off behind a pooler that cannot keep prepared statements."""
+    environment = {"DATABASE_PREPARED_STATEMENTS": value} if value else {}
+    result = load_settings(
+        "db['OPTIONS'].get('server_side_binding'), db['OPTIONS'].get('prepare_threshold')",
+        DATABASE_URL="postgres://app:pw@db.example:5433/hk",
+        SECRET_KEY="s" * 50,
+        **environment,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def test_settings_refuse_a_database_url_that_is_not_postgresql():
