@@ -93,8 +93,7 @@ class Phase:
     """One closed-loop phase: every client sends its next request as soon as the last one
     is answered, until the time is up (or the voters run out)."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self):
         self.latencies: dict[str, list[float]] = {}
         self.statuses: dict[str, list[int]] = {}
         self.accepted: list[int] = []
@@ -184,7 +183,7 @@ async def generate_all(args, plan: dict) -> dict:
     voted: list[tuple[int, str]] = []
     results = {}
 
-    phase = Phase("ceiling")
+    phase = Phase()
 
     async def anonymous_insert(number, deadline):
         connection = Connection(port, keep_alive)
@@ -194,7 +193,7 @@ async def generate_all(args, plan: dict) -> dict:
 
     results["ceiling"] = await run_phase(plan, phase, clients, seconds, anonymous_insert)
 
-    phase = Phase("signed_in")
+    phase = Phase()
 
     async def signed_in_insert(number, deadline):
         sent, connection = 0, Connection(port, keep_alive)
@@ -212,8 +211,8 @@ async def generate_all(args, plan: dict) -> dict:
 
     results["signed_in"] = await run_phase(plan, phase, clients, seconds, signed_in_insert)
 
-    def vote_phase(name: str, with_pages: bool):
-        phase = Phase(name)
+    def vote_phase(with_pages: bool):
+        phase = Phase()
 
         async def visit_page(connection, number: int, key: str) -> None:
             status, ms = await connection.request(
@@ -242,10 +241,10 @@ async def generate_all(args, plan: dict) -> dict:
 
         return phase, voter
 
-    phase, voter = vote_phase("votes", with_pages=False)
+    phase, voter = vote_phase(with_pages=False)
     results["votes"] = await run_phase(plan, phase, clients, seconds, voter)
 
-    phase = Phase("pages")
+    phase = Phase()
 
     async def reader(number, deadline):
         sent, connection = 0, Connection(port, keep_alive)
@@ -259,7 +258,7 @@ async def generate_all(args, plan: dict) -> dict:
 
     results["pages"] = await run_phase(plan, phase, clients, seconds, reader)
 
-    phase, voter = vote_phase("visits", with_pages=True)
+    phase, voter = vote_phase(with_pages=True)
     results["visits"] = await run_phase(plan, phase, clients, seconds, voter)
     results["voters_left"] = len(queue)
     return results

@@ -3,7 +3,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -14,6 +13,7 @@ from hyvakaytanto.models import Competition
 from hyvakaytanto.queries import current_competition
 from jury.models import Finalist
 from voting.models import Vote
+from voting.permissions import VERIFIED_ADDRESS_SQL, is_voter_account
 
 
 def published_finalists(competition: Competition) -> list[Finalist]:
@@ -72,21 +72,17 @@ def visitor_vote(user, competition: Competition) -> VisitorVote:
     The finalist page asks this on every signed-in view, so it is one plain SELECT: the ORM
     took twice as long to build its two queries as to render the rest of the page's data.
     """
-    if not (user.is_authenticated and user.is_active and not user.is_staff):
+    if not is_voter_account(user):
         return VisitorVote(verified=False)
     # Only our table names are formatted into the SQL; every value is a parameter.
     sql = f"""
-        SELECT EXISTS (
-                   SELECT 1 FROM {EmailAddress._meta.db_table}
-                   WHERE user_id = %(user)s AND verified
-               ),
-               vote.finalist_id, vote.cast_at
+        SELECT {VERIFIED_ADDRESS_SQL}, vote.finalist_id, vote.cast_at
         FROM (SELECT 1) AS visitor
         LEFT JOIN {Vote._meta.db_table} vote
-            ON vote.voter_id = %(user)s AND vote.competition_id = %(competition)s
+            ON vote.voter_id = %(voter)s AND vote.competition_id = %(competition)s
     """  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "competition": competition.pk})
+        cursor.execute(sql, {"voter": user.pk, "competition": competition.pk})
         verified, finalist_id, cast_at = cursor.fetchone()
     return VisitorVote(verified=verified, finalist_id=finalist_id, cast_at=cast_at)
 

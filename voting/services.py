@@ -4,7 +4,6 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,7 @@ from hyvakaytanto.ratelimit import pseudonym
 from jury.models import Finalist
 from nominations.models import Nomination
 from voting.models import Vote
-from voting.permissions import is_verified_voter
+from voting.permissions import VERIFIED_ADDRESS_SQL, is_verified_voter, is_voter_account
 
 
 class AlreadyVoted(ValidationError):
@@ -58,7 +57,7 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     another finalist raises AlreadyVoted; PermissionDenied without a verified address;
     ValidationError when the finalist is unknown or not open for votes.
     """
-    if not (voter.is_authenticated and voter.is_active and not voter.is_staff):
+    if not is_voter_account(voter):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
     now = timezone.now()
     cast = _insert_if_open(voter, finalist_id, now, network_of(client_address))
@@ -86,10 +85,7 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
                 (competition_id, voter_id, finalist_id, cast_at, network)
             SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s
             FROM finalist
-            WHERE EXISTS (
-                SELECT 1 FROM {EmailAddress._meta.db_table}
-                WHERE user_id = %(voter)s AND verified
-            )
+            WHERE {VERIFIED_ADDRESS_SQL}
             ON CONFLICT (competition_id, voter_id) DO NOTHING
             RETURNING id, competition_id, cast_at
         )
