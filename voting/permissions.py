@@ -13,12 +13,13 @@ def is_voter_account(user) -> bool:
 
 
 # The verified-address half of is_verified_voter, for statements that decide in the database
-# (the vote's INSERT, the finalist page's one query); the voter's id is %(voter)s.
+# (the vote's INSERT, the finalist page's one query); the voter's id is %(voter)s. Only
+# allauth's table name is formatted in.
 VERIFIED_ADDRESS_SQL = f"""
     EXISTS (
         SELECT 1 FROM {EmailAddress._meta.db_table} WHERE user_id = %(voter)s AND verified
     )
-"""  # noqa: S608  # nosec B608 - only allauth's table name is formatted in
+"""  # noqa: S608  # nosec B608
 
 
 def is_verified_voter(user) -> bool:
