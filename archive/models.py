@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.enums import AwardKind, kind_heading
 from hyvakaytanto.models import FIRST_AWARD_YEAR, Competition
+from hyvakaytanto.validators import single_line
 from nominations.models import Nomination
 
 
@@ -86,12 +87,13 @@ class Award(models.Model):
         AwardYear, verbose_name=_("vuosi"), on_delete=models.CASCADE, related_name="awards"
     )
     kind = models.CharField(_("tunnustus"), max_length=32, choices=AwardKind.choices)
-    practice_name = models.CharField(_("käytäntö"), max_length=300)
+    practice_name = models.CharField(_("käytäntö"), max_length=300, validators=[single_line])
     organisation = models.CharField(
         _("organisaatio(t)"),
         max_length=500,
         blank=True,
         help_text=_("Jätä tyhjäksi, jos lähde ei kerro organisaatiota."),
+        validators=[single_line],
     )
     description = models.TextField(_("lyhyt kuvaus"), blank=True)
     jury_statement = models.TextField(_("raadin perustelut"), blank=True)

@@ -112,6 +112,7 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
                 "results_url": settings.SITE_URL.rstrip("/")
                 + reverse("archive:results", kwargs={"year": competition.year}),
             },
+            bulk=True,
         )
     audit.record(
         audit.Action.RESULTS_PUBLISHED,

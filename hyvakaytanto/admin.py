@@ -1,10 +1,13 @@
 from datetime import UTC
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
-from hyvakaytanto.models import AuditEvent, Competition, Criterion
+from hyvakaytanto import mail
+from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail
+from hyvakaytanto.permissions import can_resend_email
 
 
 @admin.register(Competition)
@@ -81,3 +84,53 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("aika (UTC)"), ordering="at")
     def at_utc(self, event: AuditEvent) -> str:
         return event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What the site has sent and what it could not: the worker tries a failed message again
+    for EMAIL_RETRY_HOURS; after that it waits here for "Lähetä uudelleen"."""
+
+    list_display = ["created_at", "subject", "recipients", "state", "attempts", "last_error"]
+    list_filter = ["state", "created_at"]
+    search_fields = ["recipients", "subject"]
+    ordering = ["-created_at", "-pk"]
+    fields = [
+        "created_at",
+        "queued_at",
+        "state",
+        "subject",
+        "recipients",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
+    actions = ["resend"]
+    list_per_page = 100
+
+    def has_resend_permission(self, request) -> bool:
+        return can_resend_email(request.user)
+
+    @admin.action(description=_("Lähetä uudelleen"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = mail.email_resend(emails=queryset)
+        skipped = queryset.count() - count
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d viesti on taas jonossa lähetettäväksi.",
+                    "%(count)d viestiä on taas jonossa lähetettäväksi.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                gettext(
+                    "Vain epäonnistuneet viestit lähetetään uudelleen; muut valitut ohitettiin."
+                ),
+                messages.WARNING,
+            )

@@ -1,12 +1,13 @@
-"""Session lifetime and the audit of refused requests."""
+"""Session lifetime, the audit of refused requests, and refusing NUL characters."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request
 
 from hyvakaytanto import audit
 
@@ -67,3 +68,29 @@ class RefusalAuditMiddleware:
                 audit.Action.REFUSED, request=request, target=request.path, method=request.method
             )
         return None
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query string or a URL-encoded form answers 400 Bad Request.
+
+    PostgreSQL cannot store or compare text with NUL in it (psycopg raises DataError), so a
+    view that passed one on, like a search or an admin action, would answer 500. No browser
+    sends one from what a person types. Multipart forms (the nomination form, with its
+    attachments) are left to their fields, which refuse NUL with a form error and keep the
+    rest of the text.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        urlencoded = request.content_type == "application/x-www-form-urlencoded"
+        if _has_nul(request.GET) or (
+            request.method == "POST" and urlencoded and _has_nul(request.POST)
+        ):
+            return bad_request(request, SuspiciousOperation("NUL character in the request"))
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 from itertools import pairwise
 
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.enums import Phase
+from hyvakaytanto.validators import single_line
 
 FIRST_AWARD_YEAR = 2007
 
@@ -45,7 +47,7 @@ class Competition(TranslatedTextMixin, models.Model):
     year = models.PositiveSmallIntegerField(
         _("vuosi"), unique=True, validators=[MinValueValidator(FIRST_AWARD_YEAR)]
     )
-    title = models.CharField(_("otsikko"), max_length=200)
+    title = models.CharField(_("otsikko"), max_length=200, validators=[single_line])
     introduction = models.TextField(
         _("johdanto"), help_text=_("Etusivulla näkyvä kuvaus vuoden kilpailusta.")
     )
@@ -53,8 +55,12 @@ class Competition(TranslatedTextMixin, models.Model):
         _("palkinto"),
         help_text=_("Esimerkiksi: 1000 euroa ja matka sosiaalialan konferenssiin ulkomaille."),
     )
-    title_sv = models.CharField(_("otsikko ruotsiksi"), max_length=200, blank=True)
-    title_en = models.CharField(_("otsikko englanniksi"), max_length=200, blank=True)
+    title_sv = models.CharField(
+        _("otsikko ruotsiksi"), max_length=200, blank=True, validators=[single_line]
+    )
+    title_en = models.CharField(
+        _("otsikko englanniksi"), max_length=200, blank=True, validators=[single_line]
+    )
     introduction_sv = models.TextField(_("johdanto ruotsiksi"), blank=True)
     introduction_en = models.TextField(_("johdanto englanniksi"), blank=True)
     prize_text_sv = models.TextField(_("palkinto ruotsiksi"), blank=True)
@@ -302,3 +308,75 @@ class AccountSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail on its way out: written in the transaction that causes it, delivered by the
+    task queue's worker (``hyvakaytanto.mail``).
+
+    ``key`` makes delivery idempotent: the worker sends a message only while holding its row
+    and marks it sent in the same transaction, so a retried or recovered job never sends a
+    delivered message again; it is also the message's Message-ID. The message itself (which
+    may hold a private link or a sign-in code) is erased once delivered; the row is deleted
+    by ``apply_retention`` (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Lähtevä")
+        SENT = "sent", _("Lähetetty")
+        FAILED = "failed", _("Epäonnistunut")
+
+    key = models.UUIDField(_("tunniste"), default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("luotu"), default=timezone.now, editable=False)
+    queued_at = models.DateTimeField(
+        _("jonoon"),
+        default=timezone.now,
+        editable=False,
+        help_text=_("Uudelleenyritykset jatkuvat vuorokauden tästä hetkestä."),
+    )
+    state = models.CharField(
+        _("tila"), max_length=10, choices=State, default=State.QUEUED, editable=False
+    )
+    subject = models.CharField(_("aihe"), max_length=255, editable=False)
+    recipients = models.CharField(_("vastaanottajat"), max_length=1000, editable=False)
+    message = models.JSONField(_("viesti"), null=True, editable=False)
+    attempts = models.PositiveIntegerField(_("yrityksiä"), default=0, editable=False)
+    last_error = models.CharField(_("viimeisin virhe"), max_length=500, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("lähetetty"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("lähtevä sähköposti")
+        verbose_name_plural = _("lähtevät sähköpostit")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("resend_outgoingemail", _("Voi lähettää epäonnistuneen viestin uudelleen"))]
+        indexes = [
+            # The health check's "oldest unsent e-mail" and the admin's filter.
+            models.Index(fields=["state", "queued_at"], name="hyvakaytanto_email_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False)
+                | (~Q(state="sent") & Q(sent_at__isnull=True)),
+                name="hyvakaytanto_outgoingemail_sent_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipients}"
+
+
+class StoredFile(models.Model):
+    """A file kept in PostgreSQL (``hyvakaytanto.storage.DatabaseStorage``): every app server
+    reads the same files, and one database backup holds them with everything else."""
+
+    name = models.CharField(max_length=255, primary_key=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tallennettu tiedosto")
+        verbose_name_plural = _("tallennetut tiedostot")
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    # The task queue in PostgreSQL: its tables, the worker command, each app's tasks.py.
+    "procrastinate.contrib.django",
+    "health_check",
     "hyvakaytanto",
     "nominations",
     "jury",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL in a query string or form answers 400 before any view can pass it to PostgreSQL.
+    "hyvakaytanto.middleware.RefuseNulMiddleware",
     "hyvakaytanto.middleware.SessionLifetimeMiddleware",
     "hyvakaytanto.middleware.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -222,13 +227,15 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
-# Nomination attachments: outside STATIC and MEDIA, served only through permission checks.
+# Nomination attachments: in PostgreSQL (hyvakaytanto/storage.py), so that every app server
+# reads the same files and one database backup holds them; served only through permission
+# checks. PRIVATE_STORAGE_BACKEND may name another storage (S3 through django-storages).
+# PRIVATE_MEDIA_ROOT is where earlier versions kept them on disk (move_attachments_to_database).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": env_str("PRIVATE_STORAGE_BACKEND", "hyvakaytanto.storage.DatabaseStorage")
     },
     "staticfiles": {
         "BACKEND": (
@@ -249,8 +256,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
+# Every message is queued in PostgreSQL in the transaction that causes it and delivered by the
+# task queue's worker (hyvakaytanto/mail.py); EMAIL_DELIVERY_BACKEND is what the worker uses.
+EMAIL_BACKEND = "hyvakaytanto.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
+    "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
@@ -260,8 +270,42 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+# Seconds the worker waits for the mail server before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hyvä käytäntö <hyvakaytanto@talentia.fi>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# A failed send is tried again after EMAIL_RETRY_FIRST_SECONDS, then at doubling intervals
+# (at most an hour apart) until EMAIL_RETRY_HOURS have passed; then staff see it as failed.
+EMAIL_RETRY_FIRST_SECONDS = env_int("EMAIL_RETRY_FIRST_SECONDS", 30)
+EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 25)
+# Days a delivered message's row (recipients and subject, not the text) and a failed one are
+# kept for staff to look up.
+SENT_EMAIL_RETENTION_DAYS = env_int("SENT_EMAIL_RETENTION_DAYS", 7)
+FAILED_EMAIL_RETENTION_DAYS = env_int("FAILED_EMAIL_RETENTION_DAYS", 30)
+
+# --- Task queue (procrastinate) ---------------------------------------------------------------
+# A worker that has sent no heartbeat for this many seconds is taken for dead, and its
+# unfinished jobs go back to the queue (hyvakaytanto/tasks.py, recover_stalled_jobs).
+WORKER_STALLED_SECONDS = env_int("WORKER_STALLED_SECONDS", 30)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": max(1, WORKER_STALLED_SECONDS // 3),
+    "stalled_worker_timeout": WORKER_STALLED_SECONDS,
+    # A finished job's row goes; what staff need to see is the e-mail's own row.
+    "delete_jobs": "successful",
+}
+# /health/ fails when a job due to run has waited longer than this (no worker is running),
+# and when the oldest undelivered e-mail is older than MAIL_UNSENT_ALERT_MINUTES.
+QUEUE_STALE_MINUTES = env_int("QUEUE_STALE_MINUTES", 5)
+MAIL_UNSENT_ALERT_MINUTES = env_int("MAIL_UNSENT_ALERT_MINUTES", 60)
+
+# --- Error reporting ------------------------------------------------------------------------
+# Optional: with SENTRY_DSN set, errors go to Sentry without personal data (no user, address,
+# cookies or request bodies).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from hyvakaytanto.errors import init_error_reporting
+
+    init_error_reporting(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 # --- Security -------------------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use the

@@ -9,14 +9,11 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 from hyvakaytanto.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Messages are queued as in production; the worker hands them to Django's test outbox.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hyvakaytanto-test-private-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False

@@ -1,11 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from hyvakaytanto import views
+from hyvakaytanto import health, views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health.health, name="health"),
+    path("health/web/", health.web_health, name="health_web"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -13,6 +15,9 @@ urlpatterns += i18n_patterns(
     path("tietosuoja/", views.privacy, name="privacy"),
     path("", include("nominations.urls")),
     path("", include("voting.urls")),
+    # Voters sign in with an e-mailed code and have no password: allauth's password pages
+    # (reset, change, set) would only offer a way into accounts that have one, the staff's.
+    re_path(r"^tili/password/", views.not_found),
     path("tili/", include("allauth.urls")),
     path("", include("archive.urls")),
     path("admin/", admin.site.urls),

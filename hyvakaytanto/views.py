@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 
 from hyvakaytanto.queries import criteria, current_competition
@@ -27,3 +28,7 @@ def privacy(request):
             "voter_days": settings.VOTER_DATA_RETENTION_DAYS,
         },
     )
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404

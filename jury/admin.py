@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
 from jury import permissions, queries, services
 from jury.enums import JuryRole, Recognition
@@ -27,11 +28,6 @@ from jury.models import (
 )
 from nominations.models import Attachment
 from nominations.views import attachment_response
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _has_seat(request) -> bool:
@@ -322,10 +318,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "kyllä" if entry.finalist_exists else "",
                 ]
             )
-        response = HttpResponse(dataset.export(file_format), content_type=EXPORT_TYPES[file_format])
-        response["Content-Disposition"] = f'attachment; filename="pisteet.{file_format}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return export_response(dataset, file_format=file_format, filename="pisteet")
 
     @admin.action(description=_("Vie valitut (CSV)"))
     def export_csv(self, request, queryset):

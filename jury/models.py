@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.validators import single_line
 from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
 from nominations.models import Nomination
 
@@ -32,6 +33,7 @@ class JuryMember(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Esim. Talentia tai kumppaniorganisaatio."),
+        validators=[single_line],
     )
 
     class Meta:

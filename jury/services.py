@@ -196,6 +196,7 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
             finalist.nomination,
             "jury/email/finalist",
             {"nomination": finalist.nomination, "finalist": finalist, "competition": competition},
+            bulk=True,
         )
     others = (
         Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
@@ -207,6 +208,7 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
             nomination,
             "jury/email/not_shortlisted",
             {"nomination": nomination, "competition": competition},
+            bulk=True,
         )
     audit.record(
         audit.Action.FINALISTS_PUBLISHED,

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import audit
+from hyvakaytanto.exports import EXPORT_FORMATS, export_response
 from hyvakaytanto.models import Competition
 from nominations import services
 from nominations.forms import IneligibleForm
@@ -21,11 +22,6 @@ from nominations.permissions import (
     can_mark_ineligible,
 )
 from nominations.queries import export_dataset, nominations_per_competition, nominator_data
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class CriterionAnswerInline(admin.StackedInline):
@@ -248,14 +244,9 @@ class NominationAdmin(admin.ModelAdmin):
             return redirect("admin:nominations_nomination_changelist")
         competition = get_object_or_404(Competition, pk=competition_id)
         dataset = export_dataset(competition)
-        content = dataset.export(file_format)
-        if file_format == "csv":
-            content = "\ufeff" + content  # a BOM so that Excel reads ä and ö right
-        response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
-        response["Content-Disposition"] = (
-            f'attachment; filename="ehdotukset-{competition.year}.{file_format}"'
+        response = export_response(
+            dataset, file_format=file_format, filename=f"ehdotukset-{competition.year}"
         )
-        response["Cache-Control"] = "private, no-store"
         audit.record(
             audit.Action.EXPORT,
             request=request,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.validators import single_line
 from nominations.enums import NominationState, Region
 
 SUMMARY_MAX_LENGTH = 1000
@@ -38,19 +39,23 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    practice_name = models.CharField(_("käytännön nimi"), max_length=200)
+    practice_name = models.CharField(_("käytännön nimi"), max_length=200, validators=[single_line])
     summary = models.CharField(_("lyhyt kuvaus"), max_length=SUMMARY_MAX_LENGTH)
-    organisations = models.CharField(_("ehdottava organisaatio tai organisaatiot"), max_length=500)
+    organisations = models.CharField(
+        _("ehdottava organisaatio tai organisaatiot"), max_length=500, validators=[single_line]
+    )
     region = models.CharField(_("alue"), max_length=32, choices=Region.choices)
     innokyla_url = models.URLField(_("Innokylä-linkki"), max_length=500, blank=True)
-    target_group = models.CharField(_("kohderyhmä"), max_length=300)
+    target_group = models.CharField(_("kohderyhmä"), max_length=300, validators=[single_line])
     evaluation = models.CharField(
         _("miten käytäntöä on arvioitu"), max_length=EVALUATION_MAX_LENGTH
     )
-    contact_name = models.CharField(_("yhteyshenkilön nimi"), max_length=200)
-    contact_title = models.CharField(_("tehtävänimike"), max_length=200)
+    contact_name = models.CharField(
+        _("yhteyshenkilön nimi"), max_length=200, validators=[single_line]
+    )
+    contact_title = models.CharField(_("tehtävänimike"), max_length=200, validators=[single_line])
     contact_email = models.EmailField(_("sähköposti"), max_length=254)
-    contact_phone = models.CharField(_("puhelin"), max_length=40)
+    contact_phone = models.CharField(_("puhelin"), max_length=40, validators=[single_line])
     publish_consent = models.BooleanField(
         _("suostumus julkaisuun"),
         help_text=_("Käytännön nimen ja kuvauksen saa julkaista, jos se valitaan finalistiksi."),

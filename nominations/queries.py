@@ -1,5 +1,3 @@
-import re
-
 import tablib
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -32,21 +30,6 @@ def nominations_per_competition() -> QuerySet[Competition]:
             "nominations", filter=Q(nominations__state=NominationState.INELIGIBLE)
         ),
     ).order_by("-year")
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s()-]*")
-
-
-def _spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
-
-    A phone number like +358 40 123 4567 is left as it is.
-    """
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "=@\t\r" or (value[0] in "+-" and not _PLAIN_NUMBER.fullmatch(value)):
-        return "'" + value
-    return value
 
 
 def export_dataset(competition: Competition) -> tablib.Dataset:
@@ -97,7 +80,7 @@ def export_dataset(competition: Competition) -> tablib.Dataset:
             nomination.get_state_display(),
             timezone.localtime(nomination.submitted_at).strftime("%d.%m.%Y %H.%M"),
         ]
-        dataset.append([_spreadsheet_safe(value) for value in row])
+        dataset.append(row)
     return dataset
 
 

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hyvakaytanto import mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
 from nominations.enums import NominationState
@@ -60,19 +59,28 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def email_contact(nomination: Nomination, template: str, context: Mapping) -> None:
-    """E-mail the nomination's contact person in the language they used, after commit.
+def email_contact(
+    nomination: Nomination, template: str, context: Mapping, *, bulk: bool = False
+) -> None:
+    """E-mail the nomination's contact person in the language they used.
 
     ``template`` names a pair ``<template>_subject.txt`` and ``<template>.txt``; other apps
-    pass their own (``"jury/email/finalist"``). Must run inside the caller's transaction.
+    pass their own (``"jury/email/finalist"``). The message is queued in the caller's
+    transaction (``hyvakaytanto.mail``): it goes out only if that transaction commits, and
+    the mail server's state never affects the caller. ``bulk`` lets one mass mailing wait
+    behind messages that someone is waiting for, such as sign-in codes.
     """
-    with translation.override(nomination.language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
     recipient = nomination.contact_email
     if not recipient:
         return  # the contact person's data has been erased
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=False))
+    with translation.override(nomination.language):
+        subject, body = mail.render_email(template, dict(context))
+    mail.email_send(
+        subject=subject,
+        body=body,
+        to=[recipient],
+        priority=mail.PRIORITY_BULK if bulk else mail.PRIORITY_NORMAL,
+    )
 
 
 def _save_answers(nomination: Nomination, answers: Mapping[int, str]) -> None:

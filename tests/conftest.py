@@ -1,8 +1,10 @@
+import contextlib
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.conf import settings
 from django.utils import translation
 
 from jury.enums import Recognition
@@ -10,6 +12,27 @@ from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, StaffUserFactory
 from tests.factories.voting import VoteFactory
+from tests.queue import run_worker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def queued_email(django_test_environment):
+    """E-mail goes through the task queue as in production. (Django's test set-up replaces
+    EMAIL_BACKEND with its outbox; here the outbox is only where the worker delivers.)"""
+    settings.EMAIL_BACKEND = "hyvakaytanto.mail.QueuedEmailBackend"
+
+
+@pytest.fixture
+def delivering(mailoutbox):
+    """``with delivering(): ...``: after the block, the queue's worker has delivered every
+    e-mail that was due to Django's test outbox (``mailoutbox``)."""
+
+    @contextlib.contextmanager
+    def deliver():
+        yield mailoutbox
+        run_worker()
+
+    return deliver
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -16,3 +17,10 @@ class VoterAccountAdapter(DefaultAccountAdapter):
             messages.error(request, _("Henkilökunta ja raati kirjautuvat ylläpitoon salasanalla."))
             return redirect("admin:login")
         return super().pre_login(request, user, **kwargs)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Nothing from the voters' sign-in reaches a staff or jury address: no code, no
+        "account exists" notice. The page answers as for any address (no enumeration)."""
+        if get_user_model().objects.filter(email__iexact=email, is_staff=True).exists():
+            return
+        super().send_mail(template_prefix, email, context)

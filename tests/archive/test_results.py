@@ -94,9 +94,9 @@ def test_no_result_is_public_before_publication(client, closed_year):
 
 
 def test_after_publication_results_front_page_and_archive_show_the_year(
-    client, closed_year, staff, mailoutbox, django_capture_on_commit_callbacks
+    client, closed_year, staff, mailoutbox, delivering
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         services.results_publish(competition=closed_year, by=staff)
 
     results = text_of(client.get("/tulokset/2027/"))

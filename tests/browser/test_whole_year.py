@@ -16,6 +16,7 @@ from hyvakaytanto.models import Competition, Criterion
 from jury.models import Finalist, JuryMember, Score
 from nominations.models import Nomination
 from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.queue import run_worker
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -98,6 +99,7 @@ def run_action(page, changelist, values, action):
 
 
 def last_mail_to(address):
+    run_worker()  # the queue's worker delivers what the site queued
     return [m for m in mail.outbox if address in m.to][-1]
 
 

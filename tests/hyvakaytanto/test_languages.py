@@ -140,12 +140,10 @@ def test_criteria_and_dates_follow_the_language(client, language, criterion, dea
     assert re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text)  # 27.2.2022, the local way
 
 
-def test_a_nomination_made_in_swedish_gets_its_emails_in_swedish(
-    client, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_a_nomination_made_in_swedish_gets_its_emails_in_swedish(client, mailoutbox, delivering):
     CompetitionFactory()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         client.post("/sv/ehdota/", valid_form_data())
 
     (email,) = mailoutbox

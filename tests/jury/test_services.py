@@ -60,16 +60,14 @@ def test_another_years_nomination_cannot_be_scored():
         services.score_save(seat=juror, nomination=elsewhere, scores=full_sheet(3))
 
 
-def test_publishing_finalists_stamps_the_year_and_tells_every_nominator(
-    mailoutbox, django_capture_on_commit_callbacks
-):
+def test_publishing_finalists_stamps_the_year_and_tells_every_nominator(mailoutbox, delivering):
     competition = CompetitionFactory(review=True)
     finalist = FinalistFactory(nomination__competition=competition)
     other = NominationFactory(competition=competition)
     NominationFactory(competition=competition, withdrawn=True)
     staff = StaffUserFactory(groups=["Viestintä"])
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         services.finalists_publish(competition=competition, by=staff)
 
     competition.refresh_from_db()

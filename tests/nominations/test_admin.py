@@ -53,13 +53,13 @@ def test_admin_list_filters_by_competition_state_and_region(staff_client):
 
 
 def test_mark_ineligible_asks_for_a_reason_then_tells_the_nominator(
-    staff_client, mailoutbox, django_capture_on_commit_callbacks
+    staff_client, mailoutbox, delivering
 ):
     nomination = NominationFactory()
     action = {"action": "mark_ineligible", "_selected_action": [nomination.pk]}
 
     form_page = staff_client.post(reverse(CHANGELIST), action)
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         staff_client.post(
             reverse(CHANGELIST), {**action, "apply": "1", "reason": "Käytäntöä ei ole arvioitu."}
         )

@@ -247,9 +247,9 @@ def test_allowed_files_are_stored_under_random_names_with_their_real_type(
 
 
 def test_valid_nomination_creates_a_row_per_answer_and_one_email_with_a_working_link(
-    client, competition, form_data, mailoutbox, django_capture_on_commit_callbacks
+    client, competition, form_data, mailoutbox, delivering
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post(NOMINATE, form_data)
 
     nomination = Nomination.objects.get()
@@ -267,9 +267,9 @@ def test_valid_nomination_creates_a_row_per_answer_and_one_email_with_a_working_
 
 
 def test_private_link_token_is_stored_only_as_a_hash(
-    client, competition, form_data, mailoutbox, django_capture_on_commit_callbacks
+    client, competition, form_data, mailoutbox, delivering
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         client.post(NOMINATE, form_data)
 
     token = private_path_from(mailoutbox[0]).split("/")[2]
@@ -304,13 +304,11 @@ def test_editing_after_the_deadline_is_refused_even_with_a_hand_made_post(client
     assert "eikä sitä voi enää muuttaa" in text_of(page)
 
 
-def test_withdraw_asks_for_confirmation_then_withdraws_and_shows_it(
-    client, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_withdraw_asks_for_confirmation_then_withdraws_and_shows_it(client, mailoutbox, delivering):
     nomination = NominationFactory(token="withdraw-token")
 
     confirm = client.get("/ehdotus/withdraw-token/peru/")
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post("/ehdotus/withdraw-token/peru/", follow=True)
 
     nomination.refresh_from_db()
@@ -404,11 +402,11 @@ def test_staff_without_the_view_permission_gets_a_404(client, django_user_model)
 
 
 def test_resend_gives_the_same_answer_for_unknown_and_known_addresses(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, delivering
 ):
     nomination = NominationFactory(token="old-token")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         unknown = client.post("/ehdotus/linkki/", {"email": "tuntematon@example.com"}, follow=True)
         known = client.post(
             "/ehdotus/linkki/", {"email": nomination.contact_email.upper()}, follow=True
@@ -439,11 +437,9 @@ def test_submissions_are_rate_limited_per_client_and_keep_the_text(
     assert Nomination.objects.count() == 2
 
 
-def test_link_resends_are_rate_limited_per_address(
-    client, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_link_resends_are_rate_limited_per_address(client, mailoutbox, delivering):
     nomination = NominationFactory()
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         for _ in range(3):
             client.post("/ehdotus/linkki/", {"email": nomination.contact_email})
 

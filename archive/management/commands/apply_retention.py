@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from hyvakaytanto import audit
+from hyvakaytanto import audit, mail
 from hyvakaytanto.ratelimit import clear_expired
 from nominations.services import contact_data_erase_expired
 from voting.services import voter_data_purge
@@ -18,7 +18,9 @@ class Command(BaseCommand):
         "every vote count: voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
         "a year's results are published), nominations' contact persons and attachments "
         "(NOMINATION_CONTACT_RETENTION_DAYS), rate-limit counters older than a day, expired "
-        "sessions and failed sign-ins, and audit log events older than two years. Run daily."
+        "sessions and failed sign-ins, audit log events older than two years, and the rows of "
+        "delivered or failed e-mail (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS). "
+        "The task queue's worker runs it every night."
     )
 
     def handle(self, *args, **options):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
                 attempt_time__lte=now - settings.AXES_COOLOFF_TIME
             ).delete()
             events = audit.prune()
+            emails = mail.email_prune(now=now)
             summary = {
                 "voter_accounts": voters.voters,
                 "votes_cleared_of_network_data": voters.votes_cleared,
@@ -41,12 +44,14 @@ class Command(BaseCommand):
                 "rate_limit_counters": counters,
                 "expired_login_attempts": attempts,
                 "audit_events": events,
+                "outgoing_emails": emails,
             }
             if any(summary.values()):
                 audit.record(audit.Action.RETENTION, target="apply_retention", **summary)
         self.stdout.write(
             f"Erased {voters.voters} voter account(s), network data of "
             f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
-            f"{counters} rate-limit counter(s), {attempts} expired failed sign-in(s) and "
-            f"{events} audit event(s) over two years old; cleared expired sessions."
+            f"{counters} rate-limit counter(s), {attempts} expired failed sign-in(s), "
+            f"{events} audit event(s) over two years old and {emails} old outgoing e-mail "
+            "row(s); cleared expired sessions."
         )

@@ -1,0 +1,48 @@
+"""The task queue's real worker, run inside a test."""
+
+import asyncio
+import json
+import threading
+
+from asgiref.sync import async_to_sync
+from procrastinate import App
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+
+
+class _TestConnector(DjangoConnector):
+    """Procrastinate's Django connector, reading job arguments as the worker's own connector
+    does: Django's psycopg set-up returns jsonb as text (its JSONField decodes it itself)."""
+
+    def _dictfetch(self, cursor):
+        for row in super()._dictfetch(cursor):
+            if isinstance(row.get("args"), str):
+                row["args"] = json.loads(row["args"])
+            yield row
+
+
+def run_worker() -> None:
+    """Work the queue until no job is due, then return (procrastinate's worker, wait=False).
+
+    The worker uses the Django connector: its queries, and the tasks' thread-sensitive ORM
+    work, run on this thread's database connection, so inside a test's transaction it sees
+    what the test wrote. The periodic tasks are left out. From a thread that already runs an
+    event loop (the browser tests), the worker runs in a thread of its own.
+    """
+    worker_app = App(connector=_TestConnector())
+    worker_app.tasks = dict(app.tasks)
+    run = async_to_sync(worker_app.run_worker_async)
+    options = {
+        "wait": False,
+        "listen_notify": False,
+        "install_signal_handlers": False,
+        "delete_jobs": "successful",
+    }
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        run(**options)
+        return
+    thread = threading.Thread(target=run, kwargs=options)
+    thread.start()
+    thread.join()
