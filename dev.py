@@ -2,6 +2,7 @@
 """Set up and run the project on a machine that has nothing but Python 3.11+.
 
     python3 dev.py start   # dependencies, migrations, demo data, dev server on 127.0.0.1:8000
+                           # and the task queue's worker (e-mail is printed in this console)
     python3 dev.py test    # dependencies, then the whole test suite (extra args go to pytest)
     python3 dev.py audit   # bandit on the code, pip-audit on the pinned dependencies (CI)
 
@@ -71,9 +72,37 @@ def start() -> None:
     say("Loading the demo competition and its nominations")
     run(*manage, "demo_data", env=env)
     run(*manage, "demo_nominations", env=env)
-    say("Starting the site on http://127.0.0.1:8000/ (stop with Ctrl+C)")
-    os.chdir(ROOT)
-    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], env)
+    say(
+        "Starting the site on http://127.0.0.1:8000/ and the task queue's worker, which prints "
+        "every e-mail (private links, sign-in codes) here. Stop both with Ctrl+C."
+    )
+    run_together(
+        [PYTHON, "manage.py", "procrastinate", "worker"],
+        [PYTHON, "manage.py", "runserver", "127.0.0.1:8000"],
+        env=env,
+    )
+
+
+def run_together(*commands: list, env: dict) -> None:
+    """Run the commands side by side until one of them ends or Ctrl+C; then stop them all."""
+    import signal
+    import time
+
+    processes = [subprocess.Popen([str(a) for a in c], cwd=ROOT, env=env) for c in commands]
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass  # the terminal sent Ctrl+C to every process of the group
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def ensure_chromium() -> None:

@@ -1,0 +1,306 @@
+"""E-mail goes through the task queue: nothing a user does waits on, or fails with, the mail
+server, and every committed message is delivered exactly once."""
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core import mail as django_mail
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from hyvakaytanto import mail
+from hyvakaytanto.models import OutgoingEmail
+from jury.enums import Recognition
+from nominations import services as nomination_services
+from nominations.models import Nomination
+from tests.admin_login import admin_login
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.factories.nominations import NominationFactory
+from tests.factories.voting import VoteFactory, VoterFactory
+from tests.nominations.conftest import valid_form_data
+from tests.queue import run_worker
+from tests.smtp import SmtpServer
+
+pytestmark = pytest.mark.django_db
+
+# A retry is due at a later moment, and PostgreSQL's now() stands still inside a transaction:
+# tests that wait for a retry commit as they go (and put the seeded rows back afterwards).
+committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def smtp(settings):
+    """The mail server the worker delivers to; down until the test starts it. Failed sends
+    are retried after a second instead of thirty."""
+    server = SmtpServer()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    settings.EMAIL_RETRY_FIRST_SECONDS = 1
+    yield server
+    server.stop()
+
+
+@committing
+def test_an_smtp_outage_loses_nothing_and_delivers_every_message_exactly_once(client, smtp):
+    nominating = CompetitionFactory(year=2090)
+    reviewed = CompetitionFactory(year=2089, review=True)
+    closed = CompetitionFactory(year=2088, deliberation=True)
+    expected = Counter()
+
+    # 20 nominations, each from its own office (the form is rate-limited per client).
+    for number in range(20):
+        address = f"lomake{number}@kunta.example"
+        data = valid_form_data(practice_name=f"Käytäntö {number}", contact_email=address)
+        response = client.post("/ehdota/", data, REMOTE_ADDR=f"10.1.0.{number}")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/ehdotus/")
+        expected[(address, f"Ehdotus vastaanotettu: Käytäntö {number}")] += 1
+
+    # 5 voters, each in their own browser, ask for a sign-in code.
+    for number in range(5):
+        address = VoterFactory(email=f"koodinpyytaja{number}@example.fi").email
+        response = Client().post(
+            reverse("account_request_login_code"),
+            {"email": address},
+            REMOTE_ADDR=f"10.2.0.{number}",
+        )
+        assert response.status_code == 302
+        expected[(address, None)] += 1
+
+    # A submission rolled back after its e-mail was queued sends nothing.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        nomination_services.nomination_submit(
+            competition=nominating,
+            data={**valid_form_data(), "contact_email": "peruttu@kunta.example"},
+            answers={number: "Vastaus." for number in range(1, 5)},
+        )
+        raise RuntimeError("the request failed after the e-mail was queued")
+
+    # Publishing the finalists tells 20 nominators: 4 finalists and 16 others.
+    finalists = [FinalistFactory(nomination__competition=reviewed) for _ in range(4)]
+    others = NominationFactory.create_batch(16, competition=reviewed)
+    staff = StaffUserFactory(groups=["Viestintä"])
+    admin_login(client, staff)
+    published = client.post(
+        reverse("admin:jury_finalist_changelist"),
+        {"action": "publish", "_selected_action": [finalists[0].pk]},
+        follow=True,
+    )
+    assert "Vuoden 2089 finalistit julkistettu." in published.content.decode()
+    for finalist in finalists:
+        name = finalist.nomination.practice_name
+        expected[
+            (finalist.nomination.contact_email, f"Onnittelut: {name} on Hyvä käytäntö -finalisti")
+        ] += 1
+    for nomination in others:
+        expected[(nomination.contact_email, f"{reviewed.title}: finalistit on valittu")] += 1
+
+    # Publishing the results tells the finalists of the closed year.
+    winner = FinalistFactory(
+        nomination__competition=closed,
+        recognition=Recognition.WINNER,
+        recognition_statement="Raadin valinta.",
+    )
+    runner_up = FinalistFactory(nomination__competition=closed)
+    VoteFactory(finalist=runner_up, competition=closed)
+    results = client.post(
+        reverse("admin:archive_resultspublication_changelist"),
+        {"action": "publish", "_selected_action": [closed.pk], "confirm": "1"},
+        follow=True,
+    )
+    assert results.status_code == 200
+    closed.refresh_from_db()
+    assert closed.results_published_at is not None
+    for finalist in (winner, runner_up):
+        expected[(finalist.nomination.contact_email, None)] += 1
+    client.logout()
+
+    # The worker runs while the server is down: every attempt fails and is put off.
+    run_worker()
+    assert smtp.received == []
+    assert set(OutgoingEmail.objects.values_list("state", "attempts")) == {("queued", 1)}
+
+    smtp.start()
+    time.sleep(1.1)  # the first retry is due after a second
+    run_worker()
+
+    by_recipient = Counter(message.recipients[0] for message in smtp.received)
+    subjects = {message.recipients[0]: message.subject for message in smtp.received}
+    assert by_recipient == Counter(recipient for recipient, _ in expected.elements())
+    assert {a: subjects[a] for a, s in expected if s} == {a: s for a, s in expected if s}
+    assert "peruttu@kunta.example" not in by_recipient
+    assert len({message.message_id for message in smtp.received}) == len(smtp.received) == 47
+    assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_every_request_answers_as_normal_while_the_mail_server_is_down(client, smtp):
+    competition = CompetitionFactory()
+
+    started = time.monotonic()
+    response = client.post("/ehdota/", valid_form_data(), follow=True)
+    elapsed = time.monotonic() - started
+
+    assert "Kiitos! Ehdotus on vastaanotettu." in response.content.decode()
+    assert Nomination.objects.filter(competition=competition).count() == 1
+    assert OutgoingEmail.objects.get().state == "queued"
+    assert elapsed < 2  # no connection to the mail server was even tried
+
+
+def test_a_delivered_message_is_not_sent_again_by_a_repeated_job(delivering):
+    with delivering() as outbox:
+        queued = mail.email_send(subject="Hei", body="Viesti.", to=["a@example.fi"])
+
+    sent_again = mail.email_deliver(key=str(queued.key))
+
+    queued.refresh_from_db()
+    assert sent_again is False
+    assert len(outbox) == 1
+    assert queued.state == "sent"
+    assert queued.message is None  # the text (a link, a code) is not kept once delivered
+
+
+@committing
+def test_a_message_keeps_its_message_id_on_every_attempt(smtp):
+    queued = mail.email_send(subject="Hei", body="Viesti.", to=["a@example.fi"])
+    run_worker()  # fails: the server is down
+    smtp.start()
+    time.sleep(1.1)
+
+    run_worker()
+
+    (received,) = smtp.received
+    assert received.message_id == f"<{queued.key}@talentia.fi>"
+
+
+def test_subject_is_one_line_and_not_html_escaped(delivering):
+    nomination = NominationFactory(practice_name="Lapset & \"perheet\" <yhdessä> 'ensin'")
+    with delivering() as outbox:
+        nomination_services.nomination_withdraw(nomination=nomination)
+
+    assert outbox[0].subject == "Ehdotus peruttu: Lapset & \"perheet\" <yhdessä> 'ensin'"
+    assert "Lapset & \"perheet\" <yhdessä> 'ensin'" in outbox[0].body
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(delivering):
+    with delivering() as outbox:
+        mail.email_send(subject="Ensimmäinen\r\nBcc: kaikki@example.fi", body=".", to=["a@x.fi"])
+
+    assert outbox[0].subject == "Ensimmäinen Bcc: kaikki@example.fi"
+    assert outbox[0].recipients() == ["a@x.fi"]
+
+
+@committing
+def test_a_message_that_keeps_failing_is_marked_failed_after_the_retry_window(smtp, settings):
+    queued = mail.email_send(subject="Hei", body="Viesti.", to=["a@example.fi"])
+    run_worker()
+    OutgoingEmail.objects.filter(pk=queued.pk).update(
+        queued_at=timezone.now() - timedelta(hours=settings.EMAIL_RETRY_HOURS)
+    )
+    time.sleep(1.1)
+
+    run_worker()
+
+    queued.refresh_from_db()
+    assert queued.state == "failed"
+    assert queued.attempts == 2
+    assert "ConnectionRefusedError" in queued.last_error
+
+
+def test_staff_resend_a_failed_message_from_the_admin(client, smtp):
+    failed = mail.email_send(subject="Linkki", body="Viesti.", to=["a@example.fi"])
+    OutgoingEmail.objects.filter(pk=failed.pk).update(state="failed", attempts=30)
+    sent = OutgoingEmail.objects.create(
+        subject="Lähti", recipients="b@example.fi", state="sent", sent_at=timezone.now()
+    )
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
+    changelist = reverse("admin:hyvakaytanto_outgoingemail_changelist")
+
+    listing = client.get(changelist, {"state__exact": "failed"})
+    response = client.post(
+        changelist, {"action": "resend", "_selected_action": [failed.pk, sent.pk]}, follow=True
+    )
+    smtp.start()
+    run_worker()
+
+    failed.refresh_from_db()
+    text = response.content.decode()
+    assert "Linkki" in listing.content.decode()
+    assert "1 viesti on taas jonossa lähetettäväksi." in text
+    assert "muut valitut ohitettiin" in text
+    assert failed.state == "sent"
+    assert [m.recipients for m in smtp.received] == [("a@example.fi",)]
+
+
+def test_a_juror_cannot_resend_or_read_outgoing_email(client):
+    from tests.factories.jury import JuryMemberFactory
+
+    failed = mail.email_send(subject="Linkki", body="Viesti.", to=["a@example.fi"])
+    OutgoingEmail.objects.filter(pk=failed.pk).update(state="failed")
+    admin_login(client, JuryMemberFactory().user)
+    changelist = reverse("admin:hyvakaytanto_outgoingemail_changelist")
+
+    listing = client.get(changelist)
+    client.post(changelist, {"action": "resend", "_selected_action": [failed.pk]})
+
+    failed.refresh_from_db()
+    assert listing.status_code == 403
+    assert failed.state == "failed"
+
+
+def test_sign_in_codes_go_before_a_mass_mailing(delivering):
+    competition = CompetitionFactory(review=True)
+    for nomination in NominationFactory.create_batch(3, competition=competition):
+        nomination_services.email_contact(
+            nomination,
+            "jury/email/not_shortlisted",
+            {"nomination": nomination, "competition": competition},
+            bulk=True,
+        )
+    mail.email_send(subject="Kirjautumiskoodi", body="ABCD-1234", to=["v@example.fi"])
+
+    with delivering() as outbox:
+        pass
+
+    assert [m.subject for m in outbox][0] == "Kirjautumiskoodi"
+    assert len(outbox) == 4
+
+
+def test_old_email_rows_are_deleted_by_retention(settings):
+    now = timezone.now()
+    old_sent = OutgoingEmail.objects.create(
+        subject="Vanha",
+        recipients="a@x.fi",
+        state="sent",
+        sent_at=now - timedelta(days=settings.SENT_EMAIL_RETENTION_DAYS, seconds=1),
+    )
+    recent_sent = OutgoingEmail.objects.create(
+        subject="Uusi", recipients="b@x.fi", state="sent", sent_at=now - timedelta(days=1)
+    )
+    old_failed = OutgoingEmail.objects.create(
+        subject="Epäonnistui",
+        recipients="c@x.fi",
+        state="failed",
+        queued_at=now - timedelta(days=settings.FAILED_EMAIL_RETENTION_DAYS, seconds=1),
+    )
+    waiting = OutgoingEmail.objects.create(
+        subject="Jonossa", recipients="d@x.fi", queued_at=now - timedelta(days=90)
+    )
+
+    deleted = mail.email_prune(now=now)
+
+    assert deleted == 2
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {recent_sent.pk, waiting.pk}
+    assert not OutgoingEmail.objects.filter(pk__in=[old_sent.pk, old_failed.pk]).exists()
+
+
+def test_djangos_own_mail_goes_through_the_queue_too(delivering):
+    with delivering() as outbox:
+        django_mail.send_mail("Djangon viesti", "Teksti.", None, ["a@example.fi"])
+        assert outbox == []  # queued, not yet delivered
+
+    assert [m.subject for m in outbox] == ["Djangon viesti"]
