@@ -46,3 +46,12 @@ def run_worker() -> None:
     thread = threading.Thread(target=run, kwargs=options)
     thread.start()
     thread.join()
+
+
+def empty_queue() -> None:
+    """Delete every job. The queue's tables are procrastinate's own (not Django models that a
+    transactional test's flush empties), so a committing test that leaves jobs clears them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs CASCADE")

@@ -157,3 +157,53 @@ def test_manage_py_works_on_a_fresh_checkout_with_no_environment():
     assert result.returncode == 0, result.stderr
     assert "using development settings (DEBUG=1)" in result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_sentry_reports_errors_without_personal_data_when_a_dsn_is_set():
+    result = load_settings(
+        "__import__('sentry_sdk').get_client().options['send_default_pii'],"
+        "__import__('sentry_sdk').get_client().options['dsn']",
+        DEBUG="1",
+        SENTRY_DSN="https://public@sentry.example/1",
+        DATABASE_URL="postgres://u@db.example/x",
+    )
+
+    assert result.stdout.strip() == "False https://public@sentry.example/1", result.stderr
+
+
+def test_sentry_is_off_without_a_dsn():
+    result = load_settings(
+        "__import__('sentry_sdk').get_client().is_active()",
+        DEBUG="1",
+        DATABASE_URL="postgres://u@db.example/x",
+    )
+
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_an_error_report_keeps_the_path_and_drops_the_person():
+    from hyvakaytanto.errors import _without_personal_data
+
+    event = {
+        "user": {"email": "liisa@example.fi", "ip_address": "10.0.0.1"},
+        "breadcrumbs": {"values": [{"message": "SELECT … liisa@example.fi"}]},
+        "request": {
+            "url": "https://hyvakaytanto.example/ehdotus/salainen-token/muokkaa/",
+            "method": "POST",
+            "query_string": "email=liisa@example.fi",
+            "cookies": {"sessionid": "abc"},
+            "headers": {"X-Forwarded-For": "10.0.0.1"},
+            "data": {"contact_name": "Liisa"},
+        },
+        "exception": {"values": [{"type": "ValueError"}]},
+    }
+
+    scrubbed = _without_personal_data(event, hint={})
+
+    assert scrubbed == {
+        "request": {
+            "url": "https://hyvakaytanto.example/ehdotus/[linkki]/muokkaa/",
+            "method": "POST",
+        },
+        "exception": {"values": [{"type": "ValueError"}]},
+    }

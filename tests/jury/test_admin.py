@@ -338,3 +338,29 @@ def test_admin_login_page_answers_anonymous_visitors(client):
 
     assert response.status_code == 200
     assert "Kirjaudu sisään" in response.content.decode()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_ranking_export_writes_formula_like_names_as_text(client, chair, panel_year, file_format):
+    import csv
+    import io
+
+    import openpyxl
+
+    hostile = NominationFactory(
+        competition=panel_year,
+        practice_name='=HYPERLINK("http://x.example","Avaa")',
+        organisations="@SUM(1+1)",
+    )
+
+    response = login(client, chair).post(
+        reverse(RANKING), {"action": f"export_{file_format}", "_selected_action": [hostile.pk]}
+    )
+
+    if file_format == "csv":
+        row = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig").splitlines()[1])))
+        assert row[1:3] == ['\'=HYPERLINK("http://x.example","Avaa")', "'@SUM(1+1)"]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = [cell.value for cell in sheet[2]]
+        assert cells[1:3] == ['\'=HYPERLINK("http://x.example","Avaa")', "'@SUM(1+1)"]

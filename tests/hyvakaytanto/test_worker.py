@@ -1,0 +1,102 @@
+"""The worker as it runs in production (``manage.py procrastinate worker``, its own process)
+killed in the middle of a batch: a new worker finishes the batch, and nothing goes twice."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from hyvakaytanto import mail
+from hyvakaytanto.models import OutgoingEmail
+from tests.smtp import SmtpServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(smtp: SmtpServer, log: Path) -> subprocess.Popen:
+    """``manage.py procrastinate worker`` on the test database, delivering to ``smtp``; a
+    worker silent for two seconds counts as dead."""
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{quote(database['USER'])}:{quote(database.get('PASSWORD') or '')}"
+        f"@{quote(database['HOST'], safe='')}:{database['PORT']}/{quote(database['NAME'])}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hyvakaytanto.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": url,
+        "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_USE_TLS": "0",
+        "WORKER_STALLED_SECONDS": "2",
+    }
+    with log.open("w") as output:  # the child keeps its own copy of the file
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_batch_is_replaced_and_every_message_goes_exactly_once(tmp_path):
+    recipients = [f"vastaanottaja{number}@example.fi" for number in range(50)]
+    for address in recipients:
+        mail.email_send(subject="Tiedote", body="Hei.", to=[address])
+
+    smtp = SmtpServer()
+    reached_21st, killed = threading.Event(), threading.Event()
+
+    def hold_the_21st(received_so_far: int) -> None:
+        # The 21st message is announced: hold it there until its worker has been killed.
+        if received_so_far == 20 and not reached_21st.is_set():
+            reached_21st.set()
+            killed.wait(timeout=60)
+
+    smtp.before_data = hold_the_21st
+    smtp.start()
+    first = worker_process(smtp, tmp_path / "first.log")
+    try:
+        assert reached_21st.wait(timeout=90), (tmp_path / "first.log").read_text()
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        killed.set()
+    delivered_before = len(smtp.received)
+
+    second = worker_process(smtp, tmp_path / "second.log")
+    try:
+        finished = wait_until(
+            lambda: not OutgoingEmail.objects.exclude(state="sent").exists(), timeout=90
+        )
+    finally:
+        second.send_signal(signal.SIGINT)
+        second.wait(timeout=30)
+        smtp.stop()
+
+    assert finished, (tmp_path / "second.log").read_text()
+    assert first.returncode == -signal.SIGKILL
+    assert delivered_before == 20
+    assert Counter(message.recipients[0] for message in smtp.received) == Counter(recipients)
+    assert len(smtp.received) == 50
