@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto import mail
+from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail
 from hyvakaytanto.permissions import can_resend_email
 

@@ -266,7 +266,7 @@ def test_sign_in_codes_go_before_a_mass_mailing(delivering):
     with delivering() as outbox:
         pass
 
-    assert [m.subject for m in outbox][0] == "Kirjautumiskoodi"
+    assert outbox[0].subject == "Kirjautumiskoodi"
     assert len(outbox) == 4
 
 

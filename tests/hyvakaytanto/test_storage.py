@@ -55,7 +55,7 @@ def fetch_from_another_app_server(database: str, path: str, empty_disk: Path) ->
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:  # noqa: S310 - loopback
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
                     return r.read()
             except OSError:
                 if time.monotonic() > deadline:
