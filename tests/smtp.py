@@ -33,6 +33,7 @@ class SmtpServer:
         self.received: list[Received] = []
         self.lock = threading.Lock()
         self.before_data = None
+        self.on_message = None  # called with the first recipient of every accepted message
         self._controller = None
 
     def settings(self) -> dict:
@@ -74,4 +75,6 @@ class SmtpServer:
                     body=message.get_body(("plain",)).get_content(),
                 )
             )
+        if self.on_message is not None:
+            self.on_message(envelope.rcpt_tos[0])
         return "250 Message accepted for delivery"

@@ -8,10 +8,8 @@ import time
 import urllib.request
 from io import StringIO
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
@@ -20,17 +18,8 @@ from django.db import connection
 from hyvakaytanto.models import StoredFile
 from nominations.models import Attachment
 from tests.factories.nominations import PDF_BYTES, AttachmentFactory, NominationFactory
+from tests.processes import ROOT, database_url
 from tests.smtp import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url(name: str) -> str:
-    database = settings.DATABASES["default"]
-    return (
-        f"postgres://{quote(database['USER'])}:{quote(database.get('PASSWORD') or '')}"
-        f"@{quote(database['HOST'], safe='')}:{database['PORT']}/{quote(name)}"
-    )
 
 
 def fetch_from_another_app_server(database: str, path: str, empty_disk: Path) -> bytes:

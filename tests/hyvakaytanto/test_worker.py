@@ -9,31 +9,23 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 
 from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
+from tests.processes import ROOT, database_url
 from tests.smtp import SmtpServer
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_process(smtp: SmtpServer, log: Path) -> subprocess.Popen:
     """``manage.py procrastinate worker`` on the test database, delivering to ``smtp``; a
     worker silent for two seconds counts as dead."""
-    database = settings.DATABASES["default"]
-    url = (
-        f"postgres://{quote(database['USER'])}:{quote(database.get('PASSWORD') or '')}"
-        f"@{quote(database['HOST'], safe='')}:{database['PORT']}/{quote(database['NAME'])}"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hyvakaytanto.settings",
         "DEBUG": "1",
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
