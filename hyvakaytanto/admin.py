@@ -1,6 +1,7 @@
 from datetime import UTC
 
 from django.contrib import admin, messages
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,8 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the site has sent and what it could not: the worker tries a failed message again
     for EMAIL_RETRY_HOURS; after that it waits here for "Lähetä uudelleen"."""
 
-    list_display = ["created_at", "subject", "recipients", "state", "attempts", "last_error"]
+    list_display = ["state", "created", "recipients", "subject", "attempts", "last_error"]
+    list_display_links = ["subject"]
     list_filter = ["state", "created_at"]
     search_fields = ["recipients", "subject"]
     ordering = ["-created_at", "-pk"]
@@ -107,6 +109,10 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     actions = ["resend"]
     list_per_page = 100
+
+    @admin.display(description=_("luotu"), ordering="created_at")
+    def created(self, email: OutgoingEmail) -> str:
+        return formats.date_format(timezone.localtime(email.created_at), "SHORT_DATETIME_FORMAT")
 
     def has_resend_permission(self, request) -> bool:
         return can_resend_email(request.user)
