@@ -76,29 +76,38 @@ def start() -> None:
         "Starting the site on http://127.0.0.1:8000/ and the task queue's worker, which prints "
         "every e-mail (private links, sign-in codes) here. Stop both with Ctrl+C."
     )
-    run_together(
-        [PYTHON, "manage.py", "procrastinate", "worker"],
-        [PYTHON, "manage.py", "runserver", "127.0.0.1:8000"],
+    run_site_and_worker(
+        site=[PYTHON, "manage.py", "runserver", "127.0.0.1:8000"],
+        worker=[PYTHON, "manage.py", "procrastinate", "worker"],
         env=env,
     )
 
 
-def run_together(*commands: list, env: dict) -> None:
-    """Run the commands side by side until one of them ends or Ctrl+C; then stop them all."""
+def run_site_and_worker(*, site: list, worker: list, env: dict) -> None:
+    """Run the dev server and the worker side by side until the server ends or Ctrl+C, then
+    stop both. A worker that exits (it does when the database goes away) is started again
+    after a few seconds, as the production service manager does."""
     import signal
     import time
 
-    processes = [subprocess.Popen([str(a) for a in c], cwd=ROOT, env=env) for c in commands]
+    def spawn(command: list) -> subprocess.Popen:
+        return subprocess.Popen([str(part) for part in command], cwd=ROOT, env=env)
+
+    server, queue = spawn(site), spawn(worker)
     try:
-        while all(process.poll() is None for process in processes):
+        while server.poll() is None:
+            if queue.poll() is not None:
+                print("==> The worker stopped; starting it again in 5 s.", flush=True)
+                time.sleep(5)
+                queue = spawn(worker)
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass  # the terminal sent Ctrl+C to every process of the group
     finally:
-        for process in processes:
+        for process in (server, queue):
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
-        for process in processes:
+        for process in (server, queue):
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
