@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import criteria, current_competition
@@ -62,30 +61,30 @@ class Command(BaseCommand):
             self.stdout.write("The demo year already has nominations; nothing added.")
             return
         criteria_list = list(criteria())
-        # The demo addresses are not real; send their confirmations nowhere.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for number, (practice, organisation, region) in enumerate(DEMO_PRACTICES, start=1):
-                nomination_submit(
-                    competition=competition,
-                    data={
-                        "practice_name": practice,
-                        "summary": f"{practice}: toimintamalli, jolla vahvistetaan "
-                        "heikoimmassa asemassa olevien osallisuutta.",
-                        "organisations": organisation,
-                        "region": region,
-                        "innokyla_url": "",
-                        "target_group": "Sosiaalipalvelujen asiakkaat ja työntekijät",
-                        "evaluation": "Malli on arvioitu Sokra-koordinaation arviointikehyksellä.",
-                        "contact_name": f"Yhteyshenkilö {number}",
-                        "contact_title": "Kehittämispäällikkö",
-                        "contact_email": f"ehdottaja{number}@example.invalid",
-                        "contact_phone": "+358 40 000 0000",
-                    },
-                    answers={
-                        c.number: f"Miten {practice} täyttää kriteerin: {c.name_fi.lower()}."
-                        for c in criteria_list
-                    },
-                )
+        # The confirmations go through the queue like any other: in development the worker
+        # prints them, private links included, in the console of `python3 dev.py start`.
+        for number, (practice, organisation, region) in enumerate(DEMO_PRACTICES, start=1):
+            nomination_submit(
+                competition=competition,
+                data={
+                    "practice_name": practice,
+                    "summary": f"{practice}: toimintamalli, jolla vahvistetaan "
+                    "heikoimmassa asemassa olevien osallisuutta.",
+                    "organisations": organisation,
+                    "region": region,
+                    "innokyla_url": "",
+                    "target_group": "Sosiaalipalvelujen asiakkaat ja työntekijät",
+                    "evaluation": "Malli on arvioitu Sokra-koordinaation arviointikehyksellä.",
+                    "contact_name": f"Yhteyshenkilö {number}",
+                    "contact_title": "Kehittämispäällikkö",
+                    "contact_email": f"ehdottaja{number}@example.invalid",
+                    "contact_phone": "+358 40 000 0000",
+                },
+                answers={
+                    c.number: f"Miten {practice} täyttää kriteerin: {c.name_fi.lower()}."
+                    for c in criteria_list
+                },
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Added {len(DEMO_PRACTICES)} demo nominations to {competition}.")
         )
