@@ -55,7 +55,9 @@ def prepare(voter_count: int) -> dict:
     fixtures.competition(days_since_opening=10)
     users = get_user_model().objects.bulk_create(
         get_user_model()(
-            username=f"voter{n}", email=f"voter{n}@example.invalid", password=UNUSABLE_PASSWORD_PREFIX
+            username=f"voter{n}",
+            email=f"voter{n}@example.invalid",
+            password=UNUSABLE_PASSWORD_PREFIX,
         )
         for n in range(voter_count)
     )
@@ -144,9 +146,7 @@ def main() -> None:
     smtp.on_message = on_message
     port = free_port()
     server = start_gunicorn(port, workers=2, keep_alive=False)
-    worker = subprocess.Popen(  # noqa: S603 - our own command
-        [sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT
-    )
+    worker = subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT)
     try:
         time.sleep(3)  # the worker connects and starts listening
         code_latencies = []
@@ -175,7 +175,9 @@ def main() -> None:
                 assert status == 302, status
                 submit[state].append(ms)
         smtp.start()
-        waiting = [f"ehdottaja{n + args.nominations}@example.invalid" for n in range(args.nominations)]
+        waiting = [
+            f"ehdottaja{n + args.nominations}@example.invalid" for n in range(args.nominations)
+        ]
         deadline = time.perf_counter() + 120
         with arrived:
             arrived.wait_for(

@@ -22,14 +22,25 @@ def init_error_reporting(dsn: str, *, environment: str) -> None:
 
 # A nominator's private link is a secret: its token never leaves the site.
 _PRIVATE_LINK = re.compile(r"/ehdotus/[^/]+")
+# An address in an error's text (a database constraint's detail, a refused recipient).
+_EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _without_personal_data(event, hint):
     """Keep what locates the error (the path, the exception and its stack) and drop what could
     name a person or open a private page: the user, the query string, cookies, headers, the
-    breadcrumbs (log lines and queries) and the private link's token."""
+    breadcrumbs (log lines and queries), extra data, log arguments, e-mail addresses in error
+    messages, and the private link's token."""
     event.pop("user", None)
     event.pop("breadcrumbs", None)
+    event.pop("extra", None)
+    for exception in (event.get("exception") or {}).get("values", []):
+        if exception.get("value"):
+            exception["value"] = _EMAIL_ADDRESS.sub("[osoite]", exception["value"])
+    logentry = event.get("logentry")
+    if logentry:
+        # The log call's arguments are dropped; its message template stays.
+        event["logentry"] = {"message": _EMAIL_ADDRESS.sub("[osoite]", logentry.get("message", ""))}
     request = event.get("request")
     if request:
         kept = {key: request[key] for key in ("url", "method") if key in request}

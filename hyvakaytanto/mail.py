@@ -14,6 +14,7 @@ staff can send it again from the admin (``email_resend``).
 
 import base64
 import logging
+import smtplib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
@@ -65,8 +66,11 @@ def email_send(
     return email_queue(message, priority=priority)
 
 
+@transaction.atomic
 def email_queue(message: EmailMessage, *, priority: int = PRIORITY_NORMAL) -> OutgoingEmail:
-    """Write ``message`` to the queue on the current connection (and transaction).
+    """Write ``message`` to the queue on the current connection, inside the caller's
+    transaction (or a transaction of its own: the row and its job exist together or not at
+    all).
 
     Side effects: one OutgoingEmail row and one deliver_email job.
     """
@@ -83,21 +87,14 @@ def email_queue(message: EmailMessage, *, priority: int = PRIORITY_NORMAL) -> Ou
 
 
 class QueuedEmailBackend(BaseEmailBackend):
-    """Django's e-mail backend interface, writing to the queue instead of a mail server.
-
-    ``get_connection(priority=PRIORITY_BULK)`` gives a connection whose messages wait behind
-    the others (used for mass mailings).
-    """
-
-    def __init__(self, *, priority: int = PRIORITY_NORMAL, **kwargs):
-        super().__init__(**kwargs)
-        self.priority = priority
+    """Django's e-mail backend interface, writing to the queue instead of a mail server: the
+    path of allauth's and Django's own mail (the site's own calls ``email_send``)."""
 
     def send_messages(self, email_messages: Iterable[EmailMessage]) -> int:
         count = 0
         for message in email_messages:
             if message.recipients():
-                email_queue(message, priority=self.priority)
+                email_queue(message)
                 count += 1
         return count
 
@@ -152,32 +149,52 @@ def email_deliver(*, key: str) -> bool:
         raise
 
 
+def _is_permanent(error: Exception) -> bool:
+    """The mail server refused the message for good (a 5xx answer, or every recipient
+    refused): trying again would only be refused again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def _record_failure(key: str, error: Exception) -> None:
     email = OutgoingEmail.objects.filter(key=key).first()
     if email is None:
         return
     email.attempts += 1
-    # The class and message of the error, never the message's content.
-    email.last_error = f"{type(error).__name__}: {error}"[:500]
+    # The row (staff only) keeps the server's answer; the log, read more widely, keeps only
+    # the kind of error and its code, as the answer may repeat the address.
+    code = getattr(error, "smtp_code", None)
+    kind = f"{type(error).__name__}{f' {code}' if code else ''}"
+    email.last_error = f"{kind}: {error}"[:500]
     window = timedelta(hours=settings.EMAIL_RETRY_HOURS)
-    gave_up = timezone.now() - email.queued_at >= window
+    gave_up = _is_permanent(error) or timezone.now() - email.queued_at >= window
     if gave_up:
         email.state = OutgoingEmail.State.FAILED
     email.save(update_fields=["attempts", "last_error", "state"])
-    logger.warning(
-        "E-mail %s not delivered (attempt %d%s): %s",
-        key,
-        email.attempts,
-        ", giving up" if gave_up else "",
-        email.last_error,
-    )
+    if gave_up:
+        # An error, so that error reporting tells someone: staff must act on it.
+        logger.error(
+            "E-mail %s not delivered after %d attempt(s); listed as failed: %s",
+            key,
+            email.attempts,
+            kind,
+        )
+    else:
+        logger.warning(
+            "E-mail %s not delivered (attempt %d), will retry: %s",
+            key,
+            email.attempts,
+            kind,
+        )
     if gave_up:
         # Raised to the task, which ends the job: the row now says FAILED.
         raise GaveUp(email.last_error) from error
 
 
 class GaveUp(Exception):
-    """EMAIL_RETRY_HOURS passed without delivery: the message waits for staff to resend it."""
+    """EMAIL_RETRY_HOURS passed without delivery, or the server refused the message for good:
+    it waits for staff to resend it."""
 
 
 @transaction.atomic
@@ -251,3 +268,9 @@ def email_prune(*, now) -> int:
         queued_at__lte=now - timedelta(days=settings.FAILED_EMAIL_RETENTION_DAYS),
     )
     return sent.delete()[0] + failed.delete()[0]
+
+
+def email_forget(*, address: str) -> int:
+    """Delete every outgoing message to ``address`` (an erasure request, a deleted account):
+    what is still waiting is not sent, and no row keeps the address. The number deleted."""
+    return OutgoingEmail.objects.filter(recipients__iexact=address.strip()).delete()[0]

@@ -5,9 +5,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.defaults import bad_request
 
 from hyvakaytanto import audit
 
@@ -85,7 +85,9 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return bad_request(request, SuspiciousOperation("NUL character in the request"))
+            # Rendered with the request, so that the page's own forms (the language switcher)
+            # carry their CSRF token.
+            return render(request, "400.html", {"control_characters": True}, status=400)
         return self.get_response(request)
 
 

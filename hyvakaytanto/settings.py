@@ -3,6 +3,7 @@
 Every variable is listed, with an example, in ``.env.example`` at the top of the checkout.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -259,6 +260,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Every message is queued in PostgreSQL in the transaction that causes it and delivered by the
 # task queue's worker (hyvakaytanto/mail.py); EMAIL_DELIVERY_BACKEND is what the worker uses.
 EMAIL_BACKEND = "hyvakaytanto.mail.QueuedEmailBackend"
+if "EMAIL_BACKEND" in os.environ:
+    # Earlier versions read EMAIL_BACKEND from the environment; silently ignoring it could
+    # turn a staging site's console mail into real SMTP mail.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is no longer read from the environment: rename it EMAIL_DELIVERY_BACKEND."
+    )
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -281,12 +288,15 @@ EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 25)
 # Days a delivered message's row (recipients and subject, not the text) and a failed one are
 # kept for staff to look up.
 SENT_EMAIL_RETENTION_DAYS = env_int("SENT_EMAIL_RETENTION_DAYS", 7)
-FAILED_EMAIL_RETENTION_DAYS = env_int("FAILED_EMAIL_RETENTION_DAYS", 30)
+FAILED_EMAIL_RETENTION_DAYS = env_int("FAILED_EMAIL_RETENTION_DAYS", 14)
 
 # --- Task queue (procrastinate) ---------------------------------------------------------------
 # A worker that has sent no heartbeat for this many seconds is taken for dead, and its
 # unfinished jobs go back to the queue (hyvakaytanto/tasks.py, recover_stalled_jobs).
 WORKER_STALLED_SECONDS = env_int("WORKER_STALLED_SECONDS", 30)
+if not 1 <= WORKER_STALLED_SECONDS <= 59:
+    # The recovery task runs every WORKER_STALLED_SECONDS seconds (a cron seconds field).
+    raise ImproperlyConfigured("WORKER_STALLED_SECONDS must be between 1 and 59.")
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": max(1, WORKER_STALLED_SECONDS // 3),
     "stalled_worker_timeout": WORKER_STALLED_SECONDS,

@@ -39,16 +39,5 @@ class DatabaseStorage(Storage):
             raise FileNotFoundError(name)
         return size
 
-    def listdir(self, path):
-        prefix = f"{path.rstrip('/')}/" if path else ""
-        names = StoredFile.objects.filter(name__startswith=prefix).values_list("name", flat=True)
-        directories, files = set(), []
-        for rest in (name[len(prefix) :] for name in names):
-            if "/" in rest:
-                directories.add(rest.split("/", 1)[0])
-            else:
-                files.append(rest)
-        return sorted(directories), sorted(files)
-
     def url(self, name):
         raise NotImplementedError("Attachments have no public URL; the site's views serve them.")

@@ -27,7 +27,7 @@ async def deliver_email(*, key: str) -> None:
 @app.periodic(cron="15 3 * * *", periodic_id="apply_retention")
 @app.task(name="apply_retention", queueing_lock="apply_retention")
 async def apply_retention(timestamp: int) -> None:
-    """Every night at 3.15 (Helsinki time): erase personal data past its retention."""
+    """Every night at 03.15 UTC: erase personal data past its retention."""
     await sync_to_async(call_command)("apply_retention")
 
 

@@ -116,7 +116,8 @@ def nomination_submit(
     """Receive a nomination during the nomination phase.
 
     Side effects: one Nomination, one CriterionAnswer per criterion, the attachments stored in
-    private storage, and a confirmation e-mail with the private link after commit.
+    private storage, and a confirmation e-mail with the private link, queued in the same
+    transaction.
     Raises NominationClosed outside the nomination phase (server time).
     """
     _require_nomination_phase(competition)
@@ -191,7 +192,7 @@ def nomination_update(
 def nomination_withdraw(*, nomination: Nomination) -> Nomination:
     """The nominator withdraws their nomination before the deadline.
 
-    Side effects: state and time of withdrawal saved; a confirmation e-mail after commit.
+    Side effects: state and time of withdrawal saved; a confirmation e-mail queued.
     """
     nomination = (
         Nomination.objects.select_for_update().select_related("competition").get(pk=nomination.pk)
@@ -208,7 +209,7 @@ def nomination_withdraw(*, nomination: Nomination) -> Nomination:
 def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomination:
     """Staff rule a nomination out of the competition, with the reason told to the nominator.
 
-    Side effects: state and reason saved; an e-mail to the contact person after commit.
+    Side effects: state and reason saved; an e-mail to the contact person queued.
     """
     reason = reason.strip()
     if not reason:
@@ -254,6 +255,7 @@ def nomination_contact_erase(*, nomination: Nomination) -> Nomination:
     address and phone number, the private link (a new unknown token, so the old link stops
     working) and the attachments (files and rows), which may hold personal data too.
 
+    Outgoing e-mail to the address goes too, sent or not (``mail.email_forget``).
     The practice itself (name, description, organisations, answers) stays, and so does
     everything the jury and the archive recorded about it. Erasing twice changes nothing.
     """
@@ -264,6 +266,8 @@ def nomination_contact_erase(*, nomination: Nomination) -> Nomination:
         stored = attachment.file
         transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
         attachment.delete()
+    if nomination.contact_email:
+        mail.email_forget(address=nomination.contact_email)
     nomination.contact_name = nomination.contact_title = ""
     nomination.contact_email = nomination.contact_phone = ""
     nomination.token_hash = new_token()[1]

@@ -34,6 +34,7 @@ class SmtpServer:
         self.lock = threading.Lock()
         self.before_data = None
         self.on_message = None  # called with the first recipient of every accepted message
+        self.refused: set[str] = set()  # recipients answered "550 no such user"
         self._controller = None
 
     def settings(self) -> dict:
@@ -62,6 +63,12 @@ class SmtpServer:
         if self.before_data is not None:
             self.before_data(len(self.received))
         envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hyvakaytanto import mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
 from hyvakaytanto.ratelimit import pseudonym
@@ -146,6 +147,7 @@ def voter_delete_account(*, voter) -> None:
 
     While voting is open their vote goes with it (so they could not vote twice by signing up
     again); after voting has closed the vote stays, without the voter, so the counts hold.
+    Outgoing e-mail to their address goes too.
     """
     if voter.is_staff:
         raise PermissionDenied
@@ -153,6 +155,7 @@ def voter_delete_account(*, voter) -> None:
     for vote in Vote.objects.filter(voter=voter).select_related("competition"):
         if vote.competition.phase_at(now) == Phase.VOTING:
             vote.delete()
+    mail.email_forget(address=voter.email)
     get_user_model().objects.filter(pk=voter.pk).delete()
 
 
@@ -186,6 +189,7 @@ def voter_data_purge(*, now=None) -> Purged:
     voter_count = voters.count()
     # Deleting a user empties vote.voter (SET_NULL) and removes their e-mail addresses.
     for voter in voters:
+        mail.email_forget(address=voter.email)
         voter.delete()
     cleared = votes.exclude(network="").update(network="")
     return Purged(competitions=expired.count(), voters=voter_count, votes_cleared=cleared)

@@ -60,8 +60,11 @@ def test_a_contact_name_with_a_line_break_is_refused_when_editing(client):
 def test_nul_in_a_query_string_answers_400_in_finnish(client, path):
     response = client.get(path)
 
+    text = response.content.decode()
     assert response.status_code == 400
-    assert "Virheellinen pyyntö" in response.content.decode()
+    assert "Virheellinen pyyntö" in text
+    assert "näkymättömiä ohjausmerkkejä" in text
+    assert 'name="csrfmiddlewaretoken"' in text  # the language switcher still works
 
 
 def test_nul_in_an_admin_search_answers_400(client, staff):

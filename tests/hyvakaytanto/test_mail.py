@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.exceptions import ConnectorException
 
 from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
@@ -141,14 +142,11 @@ def test_an_smtp_outage_loses_nothing_and_delivers_every_message_exactly_once(cl
 def test_every_request_answers_as_normal_while_the_mail_server_is_down(client, smtp):
     competition = CompetitionFactory()
 
-    started = time.monotonic()
     response = client.post("/ehdota/", valid_form_data(), follow=True)
-    elapsed = time.monotonic() - started
 
     assert "Kiitos! Ehdotus on vastaanotettu." in response.content.decode()
     assert Nomination.objects.filter(competition=competition).count() == 1
     assert OutgoingEmail.objects.get().state == "queued"
-    assert elapsed < 2  # no connection to the mail server was even tried
 
 
 def test_a_delivered_message_is_not_sent_again_by_a_repeated_job(delivering):
@@ -304,3 +302,56 @@ def test_djangos_own_mail_goes_through_the_queue_too(delivering):
         assert outbox == []  # queued, not yet delivered
 
     assert [m.subject for m in outbox] == ["Djangon viesti"]
+
+
+def test_a_message_the_server_refuses_for_good_fails_at_once_and_is_not_retried(smtp, caplog):
+    smtp.refused.add("ei-ole@example.fi")
+    smtp.start()
+    refused = mail.email_send(subject="Hei", body="Viesti.", to=["ei-ole@example.fi"])
+
+    run_worker()
+    run_worker()
+
+    refused.refresh_from_db()
+    assert refused.state == "failed"
+    assert refused.attempts == 1
+    assert refused.last_error.startswith("SMTPRecipientsRefused")
+    assert smtp.received == []
+    our_log = " ".join(r.getMessage() for r in caplog.records if r.name == "hyvakaytanto.mail")
+    assert "listed as failed" in our_log
+    assert "ei-ole@example.fi" not in our_log
+
+
+def test_a_message_and_its_job_are_written_together_or_not_at_all():
+    message = django_mail.EmailMessage("Hei", "Viesti.", to=["a@example.fi"])
+
+    # A job the database refuses (a priority out of range) takes its message row with it.
+    with pytest.raises(ConnectorException):
+        mail.email_queue(message, priority=2**40)
+
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_erasing_a_contact_person_deletes_their_outgoing_mail(delivering):
+    nomination = NominationFactory(contact_email="poistettava@kunta.example")
+    other = mail.email_send(subject="Muille", body=".", to=["joku@kunta.example"])
+    mail.email_send(subject="Linkki", body="Salainen linkki.", to=["Poistettava@kunta.example"])
+
+    with delivering() as outbox:
+        nomination_services.nomination_contact_erase(nomination=nomination)
+
+    assert [m.to for m in outbox] == [["joku@kunta.example"]]
+    assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_a_deleted_voter_account_takes_its_outgoing_mail(client, delivering):
+    from voting import services as voting_services
+
+    voter = VoterFactory(email="lahtija@example.fi")
+    mail.email_send(subject="Kirjautumiskoodi", body="ABCD-1234", to=[voter.email])
+
+    with delivering() as outbox:
+        voting_services.voter_delete_account(voter=voter)
+
+    assert outbox == []
+    assert not OutgoingEmail.objects.exists()

@@ -195,7 +195,16 @@ def test_an_error_report_keeps_the_path_and_drops_the_person():
             "headers": {"X-Forwarded-For": "10.0.0.1"},
             "data": {"contact_name": "Liisa"},
         },
-        "exception": {"values": [{"type": "ValueError"}]},
+        "exception": {
+            "values": [
+                {
+                    "type": "IntegrityError",
+                    "value": "Key (email)=(liisa.o'neil+hk@lapha.example) already exists.",
+                }
+            ]
+        },
+        "logentry": {"message": "Vote by %s", "params": ["liisa@example.fi"]},
+        "extra": {"address": "liisa@example.fi"},
     }
 
     scrubbed = _without_personal_data(event, hint={})
@@ -205,5 +214,29 @@ def test_an_error_report_keeps_the_path_and_drops_the_person():
             "url": "https://hyvakaytanto.example/ehdotus/[linkki]/muokkaa/",
             "method": "POST",
         },
-        "exception": {"values": [{"type": "ValueError"}]},
+        "exception": {
+            "values": [
+                {"type": "IntegrityError", "value": "Key (email)=([osoite]) already exists."}
+            ]
+        },
+        "logentry": {"message": "Vote by %s"},
     }
+
+
+def test_the_old_email_backend_variable_is_refused_with_its_new_name():
+    result = load_settings(
+        DEBUG="1",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        DATABASE_URL="postgres://u@db.example/x",
+    )
+
+    assert result.returncode != 0
+    assert "rename it EMAIL_DELIVERY_BACKEND" in result.stderr
+
+
+def test_a_stalled_worker_time_outside_a_minute_is_refused():
+    result = load_settings(
+        DEBUG="1", WORKER_STALLED_SECONDS="60", DATABASE_URL="postgres://u@db.example/x"
+    )
+
+    assert "WORKER_STALLED_SECONDS must be between 1 and 59" in result.stderr

@@ -9,8 +9,8 @@ from hyvakaytanto.backup import dump
 
 class Command(BaseCommand):
     help = (
-        "Back up the whole database with pg_dump (custom format) to the given file. "
-        "Nomination attachments live in PRIVATE_MEDIA_ROOT; back that folder up beside it."
+        "Back up the whole database with pg_dump (custom format) to the given file: every "
+        "table, the nomination attachments (kept in PostgreSQL) and the queued e-mail too."
     )
 
     def add_arguments(self, parser):
