@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import mail
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.forms import CompetitionForm
 from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail
 from hyvakaytanto.permissions import can_resend_email
+from hyvakaytanto.templatetags.site_tags import deadline
 
 
 @admin.register(Competition)
 class CompetitionAdmin(admin.ModelAdmin):
-    list_display = ["year", "title", "current_phase", "nomination_closes_at", "voting_closes_at"]
+    form = CompetitionForm
+    list_display = ["year", "title", "current_phase", "nomination_last_day", "voting_last_day"]
     search_fields = ["title", "year"]
     readonly_fields = ["finalists_published_at", "results_published_at", "created_at", "updated_at"]
     fieldsets = [
@@ -33,9 +36,9 @@ class CompetitionAdmin(admin.ModelAdmin):
             _("Aikataulu (Suomen aikaa)"),
             {
                 "fields": [
-                    ("nomination_opens_at", "nomination_closes_at"),
-                    "scoring_closes_at",
-                    ("voting_opens_at", "voting_closes_at"),
+                    ("nomination_opens_on", "nomination_last_day"),
+                    "scoring_last_day",
+                    ("voting_opens_on", "voting_last_day"),
                 ]
             },
         ),
@@ -55,6 +58,14 @@ class CompetitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("vaihe"))
     def current_phase(self, competition: Competition) -> str:
         return competition.phase.label
+
+    @admin.display(description=_("ehdotusajan viimeinen päivä"), ordering="nomination_closes_at")
+    def nomination_last_day(self, competition: Competition) -> str:
+        return deadline(competition.nomination_closes_at)
+
+    @admin.display(description=_("äänestyksen viimeinen päivä"), ordering="voting_closes_at")
+    def voting_last_day(self, competition: Competition) -> str:
+        return deadline(competition.voting_closes_at)
 
 
 @admin.register(Criterion)

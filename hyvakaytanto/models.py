@@ -77,8 +77,8 @@ class Competition(TranslatedTextMixin, models.Model):
     voting_closes_at = models.DateTimeField(
         _("äänestys päättyy"),
         help_text=_(
-            "Ensimmäinen hetki, jolloin ääniä ei enää oteta vastaan. "
-            "Jos äänestys päättyy 27.2., kirjoita 28.2. klo 0.00."
+            "Ensimmäinen hetki, jolloin ääniä ei enää oteta vastaan: äänestys, jonka viimeinen "
+            "päivä on 27.2., päättyy 28.2. klo 0.00."
         ),
     )
     finalists_published_at = models.DateTimeField(

@@ -74,12 +74,12 @@ class Year:
 
 
 def fill_timeline(page, offsets):
-    """Type the year's dates into the admin form, each as an offset from now (Helsinki)."""
-    now = timezone.localtime()
-    for field, offset in offsets.items():
-        moment = now + offset
-        page.fill(f"[name={field}_0]", f"{moment.day}.{moment.month}.{moment.year}")
-        page.fill(f"[name={field}_1]", moment.strftime("%H:%M"))
+    """Type the year's days into the admin form as staff do (an opening by its first day, a
+    closing by its last), each given as a number of days from today (Helsinki)."""
+    today = timezone.localdate()
+    for field, days in offsets.items():
+        day = today + timedelta(days=days)
+        page.fill(f"[name={field}]", f"{day.day}.{day.month}.{day.year}")
 
 
 def set_timeline(page, competition_pk, **offsets):
@@ -157,11 +157,11 @@ def test_a_whole_year(browser, live_server):
     fill_timeline(
         staff,
         {
-            "nomination_opens_at": timedelta(hours=-1),
-            "nomination_closes_at": timedelta(days=1),
-            "scoring_closes_at": timedelta(days=2),
-            "voting_opens_at": timedelta(days=3),
-            "voting_closes_at": timedelta(days=4),
+            "nomination_opens_on": 0,
+            "nomination_last_day": 1,
+            "scoring_last_day": 2,
+            "voting_opens_on": 3,
+            "voting_last_day": 4,
         },
     )
     staff.click("input[name=_save]")
@@ -198,8 +198,8 @@ def test_a_whole_year(browser, live_server):
     set_timeline(
         staff,
         competition.pk,
-        nomination_opens_at=timedelta(days=-2),
-        nomination_closes_at=timedelta(minutes=-5),
+        nomination_opens_on=-2,
+        nomination_last_day=-1,  # closed since midnight
     )
     nominations = list(Nomination.objects.order_by("pk"))
     criteria = list(Criterion.objects.all())
@@ -236,11 +236,11 @@ def test_a_whole_year(browser, live_server):
     set_timeline(
         staff,
         competition.pk,
-        nomination_opens_at=timedelta(days=-4),
-        nomination_closes_at=timedelta(days=-3),
-        scoring_closes_at=timedelta(days=-2),
-        voting_opens_at=timedelta(minutes=-5),
-        voting_closes_at=timedelta(days=1),
+        nomination_opens_on=-5,
+        nomination_last_day=-4,
+        scoring_last_day=-3,
+        voting_opens_on=-1,
+        voting_last_day=1,
     )
     winner = Finalist.objects.get(nomination=nominations[0])
     for n in range(3):
@@ -270,7 +270,7 @@ def test_a_whole_year(browser, live_server):
     assert Vote.objects.count() == 3
 
     # The vote closes; the chair records the winner; staff publish the results.
-    set_timeline(staff, competition.pk, voting_closes_at=timedelta(minutes=-1))
+    set_timeline(staff, competition.pk, voting_last_day=-1)
     run_action(chair, "/admin/jury/finalist/", [winner.pk], "decide")
     chair.select_option("[name=recognition]", "winner")
     chair.fill("[name=statement]", "Raadin yksimielinen valinta.")
