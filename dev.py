@@ -69,13 +69,15 @@ def start() -> None:
     )
     run(*manage, "migrate", "--no-input", env=env)
     run(*manage, "createcachetable", env=env)
-    say("Loading the demo competition and its nominations")
+    say("Building the demo competition (other phases: manage.py demo_data --phase review …)")
     run(*manage, "demo_data", env=env)
-    run(*manage, "demo_nominations", env=env)
     say(
         "Starting the site on http://127.0.0.1:8000/ and the task queue's worker, which prints "
         "every e-mail (private links, sign-in codes) here. Stop both with Ctrl+C."
     )
+    accounts = ROOT / ".data" / "demo-accounts.txt"
+    if accounts.exists():
+        print(accounts.read_text(), flush=True)
     run_site_and_worker(
         site=[PYTHON, "manage.py", "runserver", "127.0.0.1:8000"],
         worker=[PYTHON, "manage.py", "procrastinate", "worker"],

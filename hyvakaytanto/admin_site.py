@@ -104,25 +104,32 @@ class SecureAdminSite(admin.AdminSite):
         next_url = _safe_next(request)
         if user.is_verified():
             return redirect(next_url)
-        device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
-        enrolling = device is None
-        if enrolling:
+        # Any confirmed device will do: the authenticator app (TOTP), or in development the
+        # demo accounts' single-use codes (static tokens).
+        enrolling = not any(django_otp.devices_for_user(user, confirmed=True))
+        device = TOTPDevice.objects.devices_for_user(user, confirmed=not enrolling).first()
+        if enrolling and device is None:
             # One unconfirmed device per account, kept until a code from it is typed back, so
             # that reloading the page does not change the QR code being scanned.
-            device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
-            if device is None:
-                device = TOTPDevice.objects.create(
-                    user=user, name=_("Todennussovellus"), confirmed=False
-                )
+            device = TOTPDevice.objects.create(
+                user=user, name=_("Todennussovellus"), confirmed=False
+            )
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            allowed, _details = device.verify_is_allowed()
+            code = form.cleaned_data["code"].strip()
+            allowed = device is None or device.verify_is_allowed()[0]
+            if not allowed:
+                matched = None
+            elif enrolling:
+                matched = device if device.verify_token(code) else None
+            else:
+                matched = django_otp.match_token(user, code)
             if not allowed:
                 form.add_error(
                     "code",
                     _("Liian monta väärää koodia peräkkäin. Odota hetki ja yritä uudelleen."),
                 )
-            elif device.verify_token(form.cleaned_data["code"].strip()):
+            elif matched is not None:
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
@@ -130,7 +137,7 @@ class SecureAdminSite(admin.AdminSite):
                 # A new session key for the higher privilege, still tied to the account.
                 request.session.cycle_key()
                 track_session(request, user)
-                django_otp.login(request, device)
+                django_otp.login(request, matched)
                 return redirect(next_url)
             else:
                 audit.record(audit.Action.SECOND_FACTOR_FAILED, request=request, target=user)

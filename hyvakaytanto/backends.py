@@ -9,6 +9,7 @@ and everything else are the parent backends' own.
 from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
@@ -40,10 +41,24 @@ def user_by_id(user_id):
     return None if row is None else model.from_db(database, attnames, row)
 
 
+# The demo accounts (``manage.py demo_data``) have published passwords: development only.
+DEMO_USERNAME_PREFIX = "demo-"
+
+
+def is_demo_account(user) -> bool:
+    return user.username.startswith(DEMO_USERNAME_PREFIX)
+
+
 class UserRowMixin:
     def get_user(self, user_id):
         user = user_by_id(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def user_can_authenticate(self, user) -> bool:
+        """With DEBUG off a demo account cannot sign in, even if one were left behind."""
+        if is_demo_account(user) and not settings.DEBUG:
+            return False
+        return super().user_can_authenticate(user)
 
 
 class PasswordBackend(UserRowMixin, ModelBackend):

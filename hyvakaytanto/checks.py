@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 
 
 @register(Tags.database, deploy=True)
@@ -14,3 +15,28 @@ def embedded_database_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.database, deploy=True)
+def demo_accounts_in_production(app_configs, databases=None, **kwargs):
+    """Demo accounts (published passwords) must not exist where DEBUG is off."""
+    if settings.DEBUG or not databases:
+        return []
+    from django.contrib.auth import get_user_model
+
+    from hyvakaytanto.backends import DEMO_USERNAME_PREFIX
+
+    try:
+        found = get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX)
+        names = sorted(found.values_list("username", flat=True)[:5])
+    except DatabaseError:
+        return []
+    if not names:
+        return []
+    return [
+        Error(
+            f"Demo accounts exist with DEBUG off: {', '.join(names)}.",
+            hint="Delete them (they cannot sign in while DEBUG is off).",
+            id="hyvakaytanto.E001",
+        )
+    ]

@@ -15,37 +15,50 @@ _DEMO_TIMELINE_DAYS = {
     "voting_opens_at": 110,
     "voting_closes_at": 131,
 }
-# How far into the timeline "now" falls for each phase the demo can show.
+# How far into the timeline "now" falls for each phase the demo can show (a published year is
+# one in deliberation whose results have been published).
 _DEMO_NOW_AT_DAY = {
     Phase.DRAFT: -14,
     Phase.NOMINATION: 30,
     Phase.REVIEW: 80,
     Phase.VOTING: 120,
     Phase.DELIBERATION: 140,
+    Phase.PUBLISHED: 140,
 }
+
+
+def _demo_timeline(phase: Phase, now: datetime) -> dict[str, datetime]:
+    local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = local_midnight - timedelta(days=_DEMO_NOW_AT_DAY[phase])
+    return {
+        field: start + timedelta(days=days)  # wall-clock days: midnight stays midnight over DST
+        for field, days in _DEMO_TIMELINE_DAYS.items()
+    }
+
+
+def competition_retime_demo(*, competition: Competition, phase: Phase, now=None) -> Competition:
+    """Move the demo year's dates so that ``now`` falls in ``phase``'s part of the timeline;
+    the publication stamps stay as they are (publishing is what the services do)."""
+    timeline = _demo_timeline(phase, now or timezone.now())
+    for field, moment in timeline.items():
+        setattr(competition, field, moment)
+    competition.save(update_fields=[*timeline, "updated_at"])
+    return competition
 
 
 @transaction.atomic
 def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Competition:
-    """Create or reset the demo year so that it is in ``phase`` at ``now``.
+    """Create or reset the demo year so that it is in ``phase`` at ``now``, as far as dates
+    alone can make it (no finalists or results: ``archive.demo`` builds those).
 
     The year is the one whose ceremony is in the coming spring. Writes one Competition row;
     re-running moves its dates (and clears its publication stamps) instead of adding a year.
     """
-    if phase == Phase.PUBLISHED:
-        raise ValueError("A published demo year needs results; choose an earlier phase.")
     now = now or timezone.now()
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = local_midnight - timedelta(days=_DEMO_NOW_AT_DAY[phase])
-    timeline = {
-        field: start + timedelta(days=days)  # wall-clock days: midnight stays midnight over DST
-        for field, days in _DEMO_TIMELINE_DAYS.items()
-    }
+    timeline = _demo_timeline(phase, now)
     # The award is named after the spring of its vote and ceremony: from July on, next year's.
     year = local_midnight.year + 1 if local_midnight.month >= 7 else local_midnight.year
-    finalists_published_at = (
-        timeline["voting_opens_at"] if phase in {Phase.VOTING, Phase.DELIBERATION} else None
-    )
     competition, _ = Competition.objects.update_or_create(
         year=year,
         defaults={
@@ -84,7 +97,7 @@ def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Com
                 "The prize is 1,000 euros and a trip to a social-work conference abroad for at "
                 "most two people."
             ),
-            "finalists_published_at": finalists_published_at,
+            "finalists_published_at": None,
             "results_published_at": None,
         },
     )

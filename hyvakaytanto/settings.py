@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use codes: the demo accounts' second factor in development.
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "allauth",

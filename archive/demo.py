@@ -1,0 +1,381 @@
+"""A demo year in any phase, built the way a real year is: through the site's own services.
+
+``demo_year_build(phase=…)`` resets the demo year and walks it forward: nominations while the
+year takes them, then the panel's scores and a conflict, the chair's four finalists and their
+statements, publication, the public's votes, the jury's decision and the published results,
+stopping at the phase asked for. The dates are moved (``competition_retime_demo``) so that
+each service runs in the phase it requires, and end up where the asked phase is now.
+
+Demo accounts for staff, the chair and a juror sign in with a known password and a few
+single-use second-factor codes (django-otp static tokens). They exist for development only:
+building the demo is refused with DEBUG off, and such accounts cannot sign in then either
+(``hyvakaytanto.backends``). This module lives in ``archive``, the one app that may import
+every other (imports point archive → voting → jury → nominations → hyvakaytanto).
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from archive import services as archive_services
+from archive.models import Award, AwardYear
+from hyvakaytanto.backends import DEMO_USERNAME_PREFIX
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.services import (
+    competition_mark_finalists_published,
+    competition_retime_demo,
+    competition_set_up_demo,
+)
+from jury import services as jury_services
+from jury.enums import JuryRole, Recognition
+from jury.models import Finalist, JuryMember
+from nominations.enums import Region
+from nominations.models import Nomination
+from nominations.services import nomination_submit
+from voting import services as voting_services
+from voting.models import Vote
+
+DEMO_PREFIX = DEMO_USERNAME_PREFIX
+# Published on purpose (printed for newcomers): such accounts cannot sign in with DEBUG off.
+DEMO_PASSWORD = "hyva-kaytanto-demo"  # noqa: S105  # nosec B105
+ACCOUNTS_FILE = Path(settings.BASE_DIR) / ".data" / "demo-accounts.txt"
+
+# Practice models and their developers from THL's "Osallisuuden palaset" list.
+DEMO_PRACTICES = [
+    (
+        "Aistien tila sosiaalityön ympäristönä",
+        "Elämyksillä osaksi yhteiskuntaa -hanke (ELO)",
+        Region.POHJOIS_SAVO,
+    ),
+    (
+        "Ajankäytön riittävyys osallisuustyössä rakentaa luottamusta",
+        "Opioidikorvaushoidossa olevien sosiaalisen osallisuuden vahvistamisen hanke (OK-hanke)",
+        Region.VARSINAIS_SUOMI,
+    ),
+    (
+        "Ammattilainen digipalvelujen asiakkaana -verkkovalmennus",
+        "TiimiVerkko – Osallisuutta verkkovalmennuksesta -hanke",
+        Region.KESKI_UUSIMAA,
+    ),
+    (
+        "Asiakasosallisuusryhmät vammaispalvelujen yhteiskehittämisessä",
+        "VamO-hanke: osallisuuden varmistaminen vammaissosiaalityön asiakasprosessissa",
+        Region.PIRKANMAA,
+    ),
+    (
+        "Asiakastyön menetelmäkorteilla osallisuutta",
+        "VOITTO – Voimavaroja, toimintakykyä ja osallisuutta Lappiin",
+        Region.LAPPI,
+    ),
+    (
+        "Asuinalueen yhteiskehittäminen siltaustoiminnan avulla",
+        "Työste – työelämävalmiuksien edistäminen siltaustoiminnan avulla -hanke",
+        Region.PAIJAT_HAME,
+    ),
+    (
+        "Avoin olohuone ilman vaatimusta päihteettömyydestä",
+        "Otto – oma tulevaisuus -hanke",
+        Region.HELSINKI,
+    ),
+    (
+        "Digiohjauksella nuori palveluihin",
+        "Diakonia-ammattikorkeakoulu, Nuorten digitaaliset tukipolut -hanke",
+        Region.HELSINKI,
+    ),
+    (
+        "Elävä Portfolio – oman osaamisen tunnistamisen prosessi",
+        "LUmOaVA – Taidelähtöiset menetelmät osallisuuden ja osaamisen tukena",
+        Region.KESKI_SUOMI,
+    ),
+    (
+        "Hyvinvointia kioskista – avoin hyvinvoinnin arviointi-, ohjaus- ja tukipalvelu",
+        "Hyvinvointikioski työ- ja toimintakyvyn vahvistajana -hanke",
+        Region.ETELA_SAVO,
+    ),
+    (
+        "Kiertävä kokous vaikuttamiskeinona terveydenhuollossa",
+        "Opioidikorvaushoidossa olevien sosiaalisen osallisuuden vahvistamisen hanke (OK-hanke)",
+        Region.VARSINAIS_SUOMI,
+    ),
+    (
+        "Kokemusasiantuntijaraati",
+        "Recovery-toimintaorientaatio mielenterveyspalveluissa -hanke",
+        Region.POHJOIS_POHJANMAA,
+    ),
+]
+
+# How good each practice is judged to be (the panel's scores scatter around it).
+_QUALITY = [3.2, 2.6, 3.0, 4.4, 4.1, 2.9, 3.8, 3.5, 4.3, 2.4, 3.3, 3.9]
+# The public's votes for the four finalists, in the order they were shortlisted.
+_VOTES = [17, 23, 11, 8]
+_COMMENTS = [
+    "Selkeästi kuvattu ja helposti siirrettävä malli.",
+    "Arviointi on ohut; vaikuttavuudesta toivoisi enemmän näyttöä.",
+    "Asiakkaiden ääni kuuluu vahvasti.",
+    "",
+    "Hyvä esimerkki yhteiskehittämisestä.",
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    password: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoYear:
+    competition: Competition
+    accounts: tuple[DemoAccount, ...]
+
+
+def demo_allowed() -> bool:
+    return settings.DEBUG
+
+
+@transaction.atomic
+def demo_year_build(*, phase: Phase) -> DemoYear:
+    """Reset the demo year and build it up to ``phase`` (every phase, published included).
+
+    Refused with DEBUG off: the demo's accounts have published passwords.
+    """
+    if not demo_allowed():
+        raise ImproperlyConfigured("The demo year and its accounts exist only with DEBUG on.")
+    accounts, users = _demo_accounts()
+    competition = competition_set_up_demo(phase=Phase.NOMINATION)
+    _reset(competition)
+    if phase == Phase.DRAFT:
+        competition_retime_demo(competition=competition, phase=Phase.DRAFT)
+        return DemoYear(competition, accounts)
+
+    nominations = _nominate(competition)
+    if phase == Phase.NOMINATION:
+        return DemoYear(competition, accounts)
+
+    competition_retime_demo(competition=competition, phase=Phase.REVIEW)
+    seats = _seat_panel(competition, users)
+    _score(seats, nominations, finished=phase != Phase.REVIEW)
+    if phase == Phase.REVIEW:
+        return DemoYear(competition, accounts)
+
+    finalists = _shortlist_and_publish(competition, nominations, users)
+    competition_retime_demo(competition=competition, phase=Phase.VOTING)
+    # Published the day before the vote opened, as a real year does.
+    competition_mark_finalists_published(competition=competition, at=competition.voting_opens_at)
+    _vote(finalists)
+    if phase == Phase.VOTING:
+        return DemoYear(competition, accounts)
+
+    competition_retime_demo(competition=competition, phase=Phase.DELIBERATION)
+    if phase == Phase.DELIBERATION:
+        return DemoYear(competition, accounts)
+
+    _decide(finalists, users["chair"])
+    archive_services.results_publish(competition=competition, by=users["staff"])
+    competition.refresh_from_db()
+    return DemoYear(competition, accounts)
+
+
+def _reset(competition: Competition) -> None:
+    """Remove everything of the demo year but the year itself: nothing of a later phase
+    remains when the demo moves back. (Votes, finalists and nominations protect each other
+    from deletion, so they go in this order; the rest cascades.)"""
+    Award.objects.filter(year__competition=competition).delete()
+    AwardYear.objects.filter(competition=competition).delete()
+    Vote.objects.filter(competition=competition).delete()
+    Finalist.objects.filter(nomination__competition=competition).delete()
+    Nomination.objects.filter(competition=competition).delete()
+    JuryMember.objects.filter(competition=competition).delete()
+    get_user_model().objects.filter(username__startswith=f"{DEMO_PREFIX}aanestaja").delete()
+
+
+def _demo_accounts() -> tuple[tuple[DemoAccount, ...], dict]:
+    """Staff, the chair and a juror who sign in with a password and a printed code, and two
+    more jurors who only lend their scores. New codes at every build."""
+    User = get_user_model()
+    people = {
+        "staff": ("viestinta", "Viestintä", "Viestintä (henkilökunta)"),
+        "chair": ("puheenjohtaja", "Raati", "Raadin puheenjohtaja"),
+        "juror": ("raati", "Raati", "Raadin jäsen"),
+        "juror2": ("raati-2", "Raati", None),
+        "juror3": ("raati-3", "Raati", None),
+    }
+    users, accounts = {}, []
+    for key, (name, group, role) in people.items():
+        user, _ = User.objects.get_or_create(
+            username=f"{DEMO_PREFIX}{name}",
+            defaults={"email": f"{DEMO_PREFIX}{name}@talentia.example", "is_staff": True},
+        )
+        user.groups.set([Group.objects.get(name=group)])
+        users[key] = user
+        if role is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            continue
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        TOTPDevice.objects.filter(user=user).delete()
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="Demokoodit", defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = tuple(f"{secrets.randbelow(10**6):06d}" for _ in range(5))
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        accounts.append(DemoAccount(role, user.username, DEMO_PASSWORD, codes))
+    return tuple(accounts), users
+
+
+def _nominate(competition: Competition) -> list[Nomination]:
+    criteria = list(Criterion.objects.order_by("number"))
+    nominations = []
+    for number, (practice, organisation, region) in enumerate(DEMO_PRACTICES, start=1):
+        submitted = nomination_submit(
+            competition=competition,
+            data={
+                "practice_name": practice,
+                "summary": f"{practice}: toimintamalli, jolla vahvistetaan heikoimmassa "
+                "asemassa olevien osallisuutta.",
+                "organisations": organisation,
+                "region": region,
+                "innokyla_url": "",
+                "target_group": "Sosiaalipalvelujen asiakkaat ja työntekijät",
+                "evaluation": "Malli on arvioitu Sokra-koordinaation arviointikehyksellä.",
+                "contact_name": f"Yhteyshenkilö {number}",
+                "contact_title": "Kehittämispäällikkö",
+                "contact_email": f"ehdottaja{number}@example.invalid",
+                "contact_phone": "+358 40 000 0000",
+            },
+            answers={
+                c.number: f"Miten {practice} täyttää kriteerin: {c.name_fi.lower()}."
+                for c in criteria
+            },
+        )
+        nominations.append(submitted.nomination)
+    return nominations
+
+
+def _seat_panel(competition: Competition, users: dict) -> list[JuryMember]:
+    organisations = ["Talentia", "Talentia", "Sosiaalialan osaamiskeskus", "Kuntaliitto"]
+    keys = ["chair", "juror", "juror2", "juror3"]
+    return [
+        JuryMember.objects.create(
+            competition=competition,
+            user=users[key],
+            role=JuryRole.CHAIR if key == "chair" else JuryRole.MEMBER,
+            organisation=organisation,
+        )
+        for key, organisation in zip(keys, organisations, strict=True)
+    ]
+
+
+def _score(seats: list[JuryMember], nominations: list[Nomination], *, finished: bool) -> None:
+    """Varied, realistic scores: each juror scatters around the practice's quality. The last
+    juror declares a conflict with one practice; the demo juror has scored only half while
+    the panel is still at work, so their list shows work to do."""
+    rng = random.Random(2027)  # the same demo every time  # noqa: S311 - not for security
+    criteria = list(Criterion.objects.order_by("number"))
+    jury_services.conflict_declare(
+        seat=seats[3], nomination=nominations[6], reason="Olen ollut mukana kehittämässä mallia."
+    )
+    for n, seat in enumerate(seats):
+        for i, nomination in enumerate(nominations):
+            if n == 3 and i == 6:
+                continue  # the conflict
+            if n == 1 and not finished and i % 2:
+                continue  # the demo juror's unfinished half
+            scores = {
+                criterion.pk: jury_services.CriterionScore(
+                    value=min(5, max(1, round(_QUALITY[i] + rng.uniform(-1.2, 1.2)))),
+                    comment=rng.choice(_COMMENTS) if criterion.number == 1 else "",
+                )
+                for criterion in criteria
+            }
+            jury_services.score_save(seat=seat, nomination=nomination, scores=scores)
+
+
+def _shortlist_and_publish(competition, nominations, users) -> list[Finalist]:
+    """The chair shortlists the four best by quality, writes their statements, and staff
+    publish them (which e-mails every nominator)."""
+    best = sorted(range(len(nominations)), key=lambda i: -_QUALITY[i])[:4]
+    finalists = []
+    for order, i in enumerate(best):
+        finalist = jury_services.finalist_shortlist(nomination=nominations[i], by=users["chair"])
+        practice = nominations[i].practice_name
+        finalists.append(
+            jury_services.finalist_set_statement(
+                finalist=finalist,
+                statement=(
+                    f"{practice} on raadin mielestä esimerkillinen tapa tuoda asiakkaiden "
+                    "kokemus palvelujen kehittämiseen. Malli on kuvattu selkeästi, sitä on "
+                    "arvioitu, ja se on siirrettävissä muihin kuntiin ja järjestöihin."
+                ),
+                order=order,
+                by=users["chair"],
+            )
+        )
+    jury_services.finalists_publish(competition=competition, by=users["staff"])
+    return finalists
+
+
+def _vote(finalists: list[Finalist]) -> None:
+    User = get_user_model()
+    number = 0
+    for finalist, count in zip(finalists, _VOTES, strict=True):
+        for _ in range(count):
+            number += 1
+            voter = User.objects.create(
+                username=f"{DEMO_PREFIX}aanestaja{number}",
+                email=f"{DEMO_PREFIX}aanestaja{number}@example.invalid",
+            )
+            voter.set_unusable_password()
+            voter.save(update_fields=["password"])
+            EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
+            # Each from its own documentation-range address: the per-address limit holds.
+            voting_services.vote_cast(
+                voter=voter, finalist_id=finalist.pk, client_address=f"192.0.2.{number}"
+            )
+
+
+def _decide(finalists: list[Finalist], chair) -> None:
+    jury_services.finalist_decide(
+        finalist=finalists[0],
+        recognition=Recognition.WINNER,
+        statement=(
+            "Raati valitsi voittajaksi käytännön, joka on vienyt asiakkaiden osallisuuden "
+            "palvelujen arkeen ja osoittanut vaikutuksensa arvioinnilla."
+        ),
+        by=chair,
+    )
+    jury_services.finalist_decide(
+        finalist=finalists[2],
+        recognition=Recognition.HONOURABLE_MENTION,
+        statement="Kunniakirja rohkeasta ja helposti sovellettavasta kehittämistyöstä.",
+        by=chair,
+    )
+
+
+def accounts_text(accounts: tuple[DemoAccount, ...], base_url: str) -> str:
+    """The demo accounts as printed by ``demo_data`` and ``python3 dev.py start``."""
+    lines = [
+        f"Demo accounts (development only), sign in at {base_url}/admin/ :",
+        f"  password for all: {DEMO_PASSWORD}",
+    ]
+    for account in accounts:
+        lines.append(
+            f"  {account.role:<26} {account.username:<22} codes: {', '.join(account.codes)}"
+        )
+    lines.append("  Each code works once; `manage.py demo_data` makes new ones.")
+    return "\n".join(lines)
