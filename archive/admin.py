@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,9 +12,7 @@ from archive import queries, services
 from archive.certificates import CERTIFIED_KINDS, certificate_pdf
 from archive.charts import Bar, bar_chart
 from archive.models import Award, AwardYear, ResultsPublication
-from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
-
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+from hyvakaytanto.admin_mixins import HTTPS_URLS, ReadOnlyAdminMixin
 
 
 class AwardInline(admin.TabularInline):

@@ -162,11 +162,11 @@ def demo_year_build(*, phase: Phase) -> DemoYear:
         return DemoYear(competition, accounts)
 
     nominations = _nominate(competition)
+    seats = _seat_panel(competition, users)  # staff seat the panel while nominations come in
     if phase == Phase.NOMINATION:
         return DemoYear(competition, accounts)
 
     competition_retime_demo(competition=competition, phase=Phase.REVIEW)
-    seats = _seat_panel(competition, users)
     _score(seats, nominations, finished=phase != Phase.REVIEW)
     if phase == Phase.REVIEW:
         return DemoYear(competition, accounts)

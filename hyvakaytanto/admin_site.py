@@ -67,9 +67,77 @@ def grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+# The apps in the order of the year's work, each with its screens in the order they are used;
+# everything else (accounts, sign-in records, the queue, the logs) goes last, under "Ylläpito".
+YEAR_FLOW = {
+    "hyvakaytanto": ["Competition", "Criterion"],
+    "nominations": ["Nomination"],
+    "jury": [
+        "JuryMember",
+        "ScoringNomination",
+        "ConflictOfInterest",
+        "Score",
+        "RankingEntry",
+        "Finalist",
+    ],
+    "voting": ["VoteTally"],
+    "archive": ["ResultsPublication", "AwardYear", "Award"],
+}
+# Technical screens, by the Finnish name staff see (their own apps name them in English).
+MAINTENANCE_NAMES = {
+    "hyvakaytanto.outgoingemail": gettext_lazy("Lähtevät sähköpostit"),
+    "hyvakaytanto.auditevent": gettext_lazy("Tarkastusloki"),
+    "auth.user": gettext_lazy("Käyttäjät"),
+    "auth.group": gettext_lazy("Ryhmät ja oikeudet"),
+    "axes.accessattempt": gettext_lazy("Epäonnistuneet kirjautumiset"),
+    "axes.accessfailurelog": gettext_lazy("Kirjautumisvirheiden loki"),
+    "axes.accesslog": gettext_lazy("Kirjautumisloki"),
+    "otp_totp.totpdevice": gettext_lazy("Todennussovellukset"),
+    "otp_static.staticdevice": gettext_lazy("Kertakäyttöiset koodit"),
+    "account.emailaddress": gettext_lazy("Äänestäjien sähköpostiosoitteet"),
+    "procrastinate.procrastinatejob": gettext_lazy("Taustatehtävät"),
+    "procrastinate.procrastinateevent": gettext_lazy("Taustatehtävien tapahtumat"),
+    "procrastinate.procrastinateperiodicdefer": gettext_lazy("Ajastetut tehtävät"),
+    "procrastinate.procrastinateworker": gettext_lazy("Taustatyöntekijät"),
+}
+
+
 class SecureAdminSite(admin.AdminSite):
     site_header = "Hyvä käytäntö"
     site_title = "Hyvä käytäntö"
+
+    def get_app_list(self, request, app_label=None):
+        """The year's apps in the order of its work, then one "Ylläpito" group."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        year_apps, maintenance = [], []
+        for app in apps:
+            flow = YEAR_FLOW.get(app["app_label"])
+            if flow is None:
+                maintenance += app["models"]
+                continue
+            rank = {name: n for n, name in enumerate(flow)}
+            app["models"].sort(key=lambda m: rank.get(m["object_name"], len(flow)))
+            maintenance += [m for m in app["models"] if m["object_name"] not in rank]
+            app["models"] = [m for m in app["models"] if m["object_name"] in rank]
+            if app["models"]:
+                year_apps.append(app)
+        year_apps.sort(key=lambda app: list(YEAR_FLOW).index(app["app_label"]))
+        for model in maintenance:
+            label = model["model"]._meta.label_lower
+            model["name"] = MAINTENANCE_NAMES.get(label, model["name"])
+        if maintenance:
+            year_apps.append(
+                {
+                    "name": _("Ylläpito"),
+                    "app_label": "yllapito",
+                    "app_url": reverse("admin:index") + "#yllapito",
+                    "has_module_perms": True,
+                    "models": sorted(maintenance, key=lambda m: str(m["name"])),
+                }
+            )
+        return year_apps
 
     def each_context(self, request):
         # For the notice shown before an idle session ends (templates/admin/base_site.html).

@@ -193,5 +193,5 @@ class RankingEntry(Nomination):
 
     class Meta:
         proxy = True
-        verbose_name = _("pisteet ja järjestys")
+        verbose_name = _("ehdotus pisteineen")
         verbose_name_plural = _("pisteet ja järjestys")

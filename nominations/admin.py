@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import audit
+from hyvakaytanto.admin_mixins import HTTPS_URLS
 from hyvakaytanto.exports import EXPORT_FORMATS, export_response
 from hyvakaytanto.models import Competition
 from nominations import services
@@ -43,6 +44,7 @@ class CriterionAnswerInline(admin.StackedInline):
 
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     """Nominations are the nominators' words: staff read them and rule, never rewrite them."""
 
     list_display = [

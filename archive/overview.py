@@ -1,0 +1,173 @@
+"""Where the current year stands, for the admin's home page: the phase, the next deadline,
+the counts that matter now, and the next thing to do (with a link).
+
+It lives in ``archive``, the one app that may read every other. Six queries whatever the
+size of the year.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition, Criterion, OutgoingEmail
+from hyvakaytanto.queries import current_competition
+from jury.enums import Recognition
+from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
+from nominations.enums import NominationState
+from voting.models import Vote
+from voting.permissions import can_view_tally
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    competition: Competition
+    phase: Phase
+    deadline_label: str
+    deadline: datetime | None
+    deadline_is_last_day: bool
+    nominations: int
+    jurors: int
+    jurors_done: int
+    finalists: int
+    votes: int | None
+    failed_emails: int
+    next_step: Step
+
+
+def year_overview(user) -> YearOverview | None:
+    competition = current_competition()
+    if competition is None:
+        return None
+    phase = competition.phase
+    nominations = competition.nominations.filter(state=NominationState.SUBMITTED).count()
+    jurors, jurors_done = _jury_progress(competition, nominations)
+    finalist_rows = Finalist.objects.filter(nomination__competition=competition).aggregate(
+        total=Count("pk"),
+        without_statement=Count("pk", filter=Q(statement="")),
+        winners=Count("pk", filter=Q(recognition=Recognition.WINNER)),
+    )
+    votes = (
+        Vote.objects.filter(competition=competition).count()
+        if can_view_tally(user, competition)
+        else None
+    )
+    failed = OutgoingEmail.objects.filter(state=OutgoingEmail.State.FAILED).count()
+    label, moment, last_day = _next_deadline(competition, phase)
+    return YearOverview(
+        competition=competition,
+        phase=phase,
+        deadline_label=label,
+        deadline=moment,
+        deadline_is_last_day=last_day,
+        nominations=nominations,
+        jurors=jurors,
+        jurors_done=jurors_done,
+        finalists=finalist_rows["total"],
+        votes=votes,
+        failed_emails=failed,
+        next_step=_next_step(competition, phase, jurors, jurors_done, finalist_rows),
+    )
+
+
+def _jury_progress(competition: Competition, nominations: int) -> tuple[int, int]:
+    """Seats on the panel, and those who have scored (or declared a conflict with) every
+    nomination in the competition."""
+    seats = list(JuryMember.objects.filter(competition=competition).values_list("pk", flat=True))
+    criteria = Criterion.objects.count()
+    sheets = (
+        Score.objects.filter(juror__competition=competition)
+        .values("juror", "nomination")
+        .annotate(scores=Count("pk"))
+        .filter(scores=criteria)
+    )
+    handled = Counter(row["juror"] for row in sheets)
+    handled.update(
+        ConflictOfInterest.objects.filter(juror__competition=competition).values_list(
+            "juror", flat=True
+        )
+    )
+    done = sum(1 for seat in seats if nominations and handled[seat] >= nominations)
+    return len(seats), done
+
+
+def _next_deadline(competition: Competition, phase: Phase) -> tuple[str, datetime | None, bool]:
+    if phase == Phase.DRAFT:
+        return _("Ehdotusaika alkaa"), competition.nomination_opens_at, False
+    if phase == Phase.NOMINATION:
+        return _("Ehdotusajan viimeinen päivä"), competition.nomination_closes_at, True
+    if phase == Phase.REVIEW:
+        return _("Arvioinnin viimeinen päivä"), competition.scoring_closes_at, True
+    if phase == Phase.VOTING:
+        return _("Äänestyksen viimeinen päivä"), competition.voting_closes_at, True
+    return "", None, False
+
+
+def _next_step(competition, phase, jurors, jurors_done, finalists) -> Step:
+    admin = "admin:"
+    if phase == Phase.DRAFT:
+        return Step(
+            _("Tarkista vuoden tekstit ja päivämäärät ennen ehdotusajan alkua."),
+            reverse(f"{admin}hyvakaytanto_competition_change", args=[competition.pk]),
+        )
+    if phase == Phase.NOMINATION:
+        if not jurors:
+            return Step(
+                _("Nimeä vuoden palkintoraati ennen ehdotusajan päättymistä."),
+                reverse(f"{admin}jury_jurymember_add"),
+            )
+        return Step(
+            _("Ehdotuksia otetaan vastaan. Seuraa, mitä on tullut."),
+            reverse(f"{admin}nominations_nomination_changelist"),
+        )
+    if phase == Phase.REVIEW:
+        if jurors_done < jurors or not jurors:
+            return Step(
+                _("Raati arvioi ehdotuksia: %(done)d / %(all)d on valmiina.")
+                % {"done": jurors_done, "all": jurors},
+                reverse(f"{admin}jury_rankingentry_changelist"),
+            )
+        if not finalists["total"]:
+            return Step(
+                _("Raati on valmis. Puheenjohtaja valitsee finalistit pistejärjestyksestä."),
+                reverse(f"{admin}jury_rankingentry_changelist"),
+            )
+        if finalists["without_statement"]:
+            return Step(
+                _("Kirjoita finalistien perustelut (%(count)d puuttuu).")
+                % {"count": finalists["without_statement"]},
+                reverse(f"{admin}jury_finalist_changelist"),
+            )
+        return Step(
+            _("Julkista finalistit: äänestys avautuu ja ehdottajat saavat tiedon."),
+            reverse(f"{admin}jury_finalist_changelist"),
+        )
+    if phase == Phase.VOTING:
+        return Step(
+            _("Yleisöäänestys on käynnissä. Tulos näkyy, kun äänestys on päättynyt."),
+            reverse("voting:finalists"),
+        )
+    if phase == Phase.DELIBERATION:
+        if not finalists["winners"]:
+            return Step(
+                _("Kirjaa raadin päätös: voittaja ja kunniakirjat."),
+                reverse(f"{admin}jury_finalist_changelist"),
+            )
+        return Step(
+            _("Julkaise tulokset (esikatselu ensin)."),
+            reverse(f"{admin}archive_resultspublication_changelist"),
+        )
+    return Step(
+        _("Tulokset on julkaistu, ja ne näkyvät arkistossa."),
+        reverse("archive:results", kwargs={"year": competition.year}),
+    )

@@ -1,0 +1,80 @@
+"""The admin's home tells staff where the year stands and what to do next."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.admin_login import admin_login
+from tests.factories.jury import StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def home_in(settings, client, phase: str) -> str:
+    settings.DEBUG = True
+    call_command("demo_data", "--phase", phase, stdout=StringIO())
+    settings.DEBUG = False
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
+    return text_of(client.get("/admin/"))
+
+
+@pytest.mark.parametrize(
+    ("phase", "status", "next_step"),
+    [
+        ("draft", "valmistelussa", "Tarkista vuoden tekstit ja päivämäärät"),
+        ("nomination", "ehdotusaika", "Ehdotuksia otetaan vastaan. Seuraa"),
+        ("review", "raati arvioi", "Raati arvioi ehdotuksia: 3 / 4 on valmiina."),
+        ("voting", "yleisöäänestys", "Yleisöäänestys on käynnissä."),
+        ("deliberation", "raati valitsee voittajan", "Kirjaa raadin päätös"),
+        ("published", "tulokset julkistettu", "Tulokset on julkaistu"),
+    ],
+)
+def test_the_home_page_shows_the_phase_and_the_next_step(
+    settings, client, phase, status, next_step
+):
+    home = home_in(settings, client, phase)
+
+    assert status in home.lower()
+    assert f"Seuraavaksi: {next_step}" in home
+
+
+def test_the_home_page_counts_what_matters_now(settings, client):
+    home = home_in(settings, client, "deliberation")
+
+    assert "12 ehdotusta" in home
+    assert "Raadista valmiina 4 / 4" in home
+    assert "4 finalistia" in home
+    assert "59 ääntä annettu" in home  # the tally may be seen once voting has closed
+
+
+def test_votes_are_not_counted_on_the_home_page_while_voting_is_open(settings, client):
+    home = home_in(settings, client, "voting")
+
+    assert "ääntä annettu" not in home
+
+
+def test_the_next_deadline_is_the_day_people_say(settings, client):
+    from hyvakaytanto.models import Competition
+    from hyvakaytanto.templatetags.site_tags import deadline
+
+    home = home_in(settings, client, "nomination")
+
+    closes = Competition.objects.get().nomination_closes_at
+    assert f"Ehdotusajan viimeinen päivä: {deadline(closes)}" in home
+
+
+def test_apps_follow_the_year_and_technical_ones_come_last_under_yllapito(settings, client):
+    home = home_in(settings, client, "review")
+
+    headings = ["Kilpailu", "Ehdotukset", "Palkintoraati", "Yleisöäänestys", "Arkisto", "Ylläpito"]
+    positions = [home.index(f" {heading} Näkymä ") for heading in headings]
+    assert positions == sorted(positions)
+    maintenance = home[positions[-1] :]
+    assert "Lähtevät sähköpostit" in maintenance
+    assert "Tarkastusloki" in maintenance
