@@ -78,3 +78,17 @@ def test_apps_follow_the_year_and_technical_ones_come_last_under_yllapito(settin
     maintenance = home[positions[-1] :]
     assert "Lähtevät sähköpostit" in maintenance
     assert "Tarkastusloki" in maintenance
+
+
+def test_a_juror_sees_no_staff_overview_on_the_admin_home(settings, client):
+    from jury.models import JuryMember
+
+    settings.DEBUG = True  # a demo account signs in only with DEBUG on
+    call_command("demo_data", "--phase", "review", stdout=StringIO())
+    juror = JuryMember.objects.filter(role="member").first().user
+    admin_login(client, juror)
+
+    home = text_of(client.get("/admin/"))
+
+    assert "Arvioitavat ehdotukset" in home
+    assert "Seuraavaksi" not in home

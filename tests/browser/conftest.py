@@ -48,6 +48,7 @@ SEEDS = [
     ("voting.migrations.0002_tally_permission", "grant"),
     ("archive.migrations.0005_publish_permission", "grant"),
     ("jury.migrations.0003_viestinta_audit_and_data_requests", "grant"),
+    ("hyvakaytanto.migrations.0008_email_permissions", "grant"),
 ]
 
 
