@@ -1,8 +1,5 @@
 """A backup taken with the documented commands restores to the same rows."""
 
-import secrets
-from io import StringIO
-
 import psycopg
 import pytest
 from django.conf import settings
@@ -14,6 +11,7 @@ from hyvakaytanto import audit
 from tests.factories.jury import ScoreFactory, StaffUserFactory
 from tests.factories.nominations import AttachmentFactory
 from tests.factories.voting import VoteFactory
+from tests.processes import restored_copy
 
 
 def row_counts(cursor) -> dict[str, int]:
@@ -41,15 +39,8 @@ def test_a_backup_restores_into_a_new_database_with_every_row(tmp_path, closed_y
         original = row_counts(cursor)
     assert original["archive_award"] > 20
     assert original["voting_vote"] == 17
-    dump_file = tmp_path / "hyvakaytanto.dump"
 
-    call_command("backup_database", str(dump_file), stdout=StringIO())
-
-    restored_name = f"restore_check_{secrets.token_hex(4)}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{restored_name}"')
-    try:
-        call_command("restore_database", str(dump_file), into=restored_name, stdout=StringIO())
+    with restored_copy(tmp_path) as restored_name:
         database = settings.DATABASES["default"]
         with (
             psycopg.connect(
@@ -68,9 +59,6 @@ def test_a_backup_restores_into_a_new_database_with_every_row(tmp_path, closed_y
                 ["hyvakaytanto_auditevent_append_only"],
             )
             assert cursor.fetchone()[0] == 1
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
 
 
 @pytest.mark.django_db

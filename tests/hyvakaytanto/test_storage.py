@@ -13,12 +13,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
-from django.db import connection
 
 from hyvakaytanto.models import StoredFile
 from nominations.models import Attachment
 from tests.factories.nominations import PDF_BYTES, AttachmentFactory, NominationFactory
-from tests.processes import ROOT, database_url
+from tests.processes import ROOT, database_url, restored_copy
 from tests.smtp import free_port
 
 
@@ -64,22 +63,13 @@ def test_backup_restore_round_trip_and_another_app_server_with_an_empty_disk_ser
     attachment = AttachmentFactory(
         nomination=nomination, file=ContentFile(content, name="raportti.pdf"), size=len(content)
     )
-    dump_file = tmp_path / "hyvakaytanto.dump"
-    call_command("backup_database", str(dump_file), stdout=StringIO())
-    restored = f"restore_check_{secrets.token_hex(4)}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{restored}"')
-    try:
-        call_command("restore_database", str(dump_file), into=restored, stdout=StringIO())
-        empty_disk = tmp_path / "empty"
-        empty_disk.mkdir()
+    empty_disk = tmp_path / "empty"
+    empty_disk.mkdir()
 
+    with restored_copy(tmp_path) as restored:
         downloaded = fetch_from_another_app_server(
             restored, f"/ehdotus/varmuuskopion-linkki/liite/{attachment.pk}/", empty_disk
         )
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
 
     assert downloaded == content
     assert list(empty_disk.iterdir()) == []
