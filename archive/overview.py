@@ -18,6 +18,7 @@ from hyvakaytanto.models import Competition, Criterion, OutgoingEmail
 from hyvakaytanto.queries import current_competition
 from jury.enums import Recognition
 from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
+from jury.permissions import seat_for
 from nominations.enums import NominationState
 from voting.models import Vote
 from voting.permissions import can_view_tally
@@ -46,8 +47,14 @@ class YearOverview:
 
 
 def year_overview(user) -> YearOverview | None:
+    """For communications staff and the year's chair (the steps are the chair's or staff's
+    according to who may take them); None for anyone else, or before any year exists."""
     competition = current_competition()
     if competition is None:
+        return None
+    seat = seat_for(user, competition)
+    is_chair = seat is not None and seat.is_chair
+    if not (is_chair or user.has_perm("hyvakaytanto.view_competition")):
         return None
     phase = competition.phase
     nominations = competition.nominations.filter(state=NominationState.SUBMITTED).count()
@@ -76,7 +83,7 @@ def year_overview(user) -> YearOverview | None:
         finalists=finalist_rows["total"],
         votes=votes,
         failed_emails=failed,
-        next_step=_next_step(competition, phase, jurors, jurors_done, finalist_rows),
+        next_step=_next_step(competition, phase, jurors, jurors_done, finalist_rows, is_chair),
     )
 
 
@@ -113,7 +120,9 @@ def _next_deadline(competition: Competition, phase: Phase) -> tuple[str, datetim
     return "", None, False
 
 
-def _next_step(competition, phase, jurors, jurors_done, finalists) -> Step:
+def _next_step(competition, phase, jurors, jurors_done, finalists, is_chair) -> Step:
+    """The next thing the year needs. A step only the chair may take is put to the chair as
+    a task and to staff as what they are waiting for."""
     admin = "admin:"
     if phase == Phase.DRAFT:
         return Step(
@@ -139,13 +148,23 @@ def _next_step(competition, phase, jurors, jurors_done, finalists) -> Step:
             )
         if not finalists["total"]:
             return Step(
-                _("Raati on valmis. Puheenjohtaja valitsee finalistit pistejärjestyksestä."),
+                _("Raati on valmis. Valitse finalistit pistejärjestyksestä.")
+                if is_chair
+                else _("Raati on valmis. Puheenjohtaja valitsee finalistit pistejärjestyksestä."),
                 reverse(f"{admin}jury_rankingentry_changelist"),
             )
         if finalists["without_statement"]:
+            count = {"count": finalists["without_statement"]}
             return Step(
-                _("Kirjoita finalistien perustelut (%(count)d puuttuu).")
-                % {"count": finalists["without_statement"]},
+                _("Kirjoita finalistien perustelut (%(count)d puuttuu).") % count
+                if is_chair
+                else _("Puheenjohtaja kirjoittaa finalistien perustelut (%(count)d puuttuu).")
+                % count,
+                reverse(f"{admin}jury_finalist_changelist"),
+            )
+        if is_chair:
+            return Step(
+                _("Finalistit ja perustelut ovat valmiina. Viestintä julkistaa ne."),
                 reverse(f"{admin}jury_finalist_changelist"),
             )
         return Step(
@@ -160,7 +179,16 @@ def _next_step(competition, phase, jurors, jurors_done, finalists) -> Step:
     if phase == Phase.DELIBERATION:
         if not finalists["winners"]:
             return Step(
-                _("Kirjaa raadin päätös: voittaja ja kunniakirjat."),
+                _("Kirjaa raadin päätös: voittaja ja kunniakirjat.")
+                if is_chair
+                else _(
+                    "Odotetaan raadin päätöstä: puheenjohtaja kirjaa voittajan ja kunniakirjat."
+                ),
+                reverse(f"{admin}jury_finalist_changelist"),
+            )
+        if is_chair:
+            return Step(
+                _("Päätös on kirjattu. Viestintä julkaisee tulokset."),
                 reverse(f"{admin}jury_finalist_changelist"),
             )
         return Step(

@@ -62,6 +62,7 @@ def test_the_demo_years_pages_agree_about_its_phase(settings, phase):
         assert "Kirjaudu äänestämään" in seen["finalists"]
     if phase in {"deliberation", "published"}:
         assert "Äänestys on päättynyt" in seen["finalists"]
+    assert ("Katso tulokset" in seen["finalists"]) == (phase == "published")
     assert results_public == (phase == "published")
     assert year_in_archive == (phase == "published")
 

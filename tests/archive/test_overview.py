@@ -31,7 +31,7 @@ def home_in(settings, client, phase: str) -> str:
         ("nomination", "ehdotusaika", "Ehdotuksia otetaan vastaan. Seuraa"),
         ("review", "raati arvioi", "Raati arvioi ehdotuksia: 3 / 4 on valmiina."),
         ("voting", "yleisöäänestys", "Yleisöäänestys on käynnissä."),
-        ("deliberation", "raati valitsee voittajan", "Kirjaa raadin päätös"),
+        ("deliberation", "raati valitsee voittajan", "Odotetaan raadin päätöstä"),
         ("published", "tulokset julkistettu", "Tulokset on julkaistu"),
     ],
 )
@@ -92,3 +92,16 @@ def test_a_juror_sees_no_staff_overview_on_the_admin_home(settings, client):
 
     assert "Arvioitavat ehdotukset" in home
     assert "Seuraavaksi" not in home
+
+
+def test_the_chair_is_given_the_chairs_own_next_step(settings, client):
+    from jury.models import JuryMember
+
+    settings.DEBUG = True  # a demo account signs in only with DEBUG on
+    call_command("demo_data", "--phase", "deliberation", stdout=StringIO())
+    chair = JuryMember.objects.get(role="chair").user
+    admin_login(client, chair)
+
+    home = text_of(client.get("/admin/"))
+
+    assert "Seuraavaksi: Kirjaa raadin päätös: voittaja ja kunniakirjat." in home
