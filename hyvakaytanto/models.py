@@ -261,6 +261,8 @@ class AuditEvent(models.Model):
         REFUSED = "refused", _("Pääsy evätty")
         ACCOUNT_DEACTIVATED = "deactivated", _("Tili poistettu käytöstä")
         SCORE_SAVED = "score_saved", _("Pisteet tallennettu")
+        SCORING_DONE = "scoring_done", _("Arviointi merkitty valmiiksi")
+        SCORING_REOPENED = "scoring_reopened", _("Arviointi avattu uudelleen")
         CONFLICT_DECLARED = "conflict", _("Esteellisyys ilmoitettu")
         SHORTLISTED = "shortlisted", _("Finalistiksi valittu")
         UNSHORTLISTED = "unshortlisted", _("Poistettu finalisteista")

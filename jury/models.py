@@ -35,6 +35,13 @@ class JuryMember(models.Model):
         help_text=_("Esim. Talentia tai kumppaniorganisaatio."),
         validators=[single_line],
     )
+    done_at = models.DateTimeField(
+        _("arviointi valmis"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Kun jäsen on merkinnyt arviointinsa valmiiksi, pisteet on lukittu."),
+    )
 
     class Meta:
         verbose_name = _("raadin jäsen")

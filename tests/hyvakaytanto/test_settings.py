@@ -240,3 +240,21 @@ def test_a_stalled_worker_time_outside_a_minute_is_refused():
     )
 
     assert "WORKER_STALLED_SECONDS must be between 1 and 59" in result.stderr
+
+
+def test_an_emptied_list_of_server_users_is_started_afresh(tmp_path):
+    """A command stopped while the embedded server's list of users was being rewritten
+    leaves it empty; the next start must not fail on it."""
+    from hyvakaytanto.embedded_db import _repair_handle_list
+
+    emptied, intact = tmp_path / "emptied.json", tmp_path / "intact.json"
+    emptied.write_text("")
+    intact.write_text("[123, 456]")
+
+    _repair_handle_list(emptied)
+    _repair_handle_list(intact)
+    _repair_handle_list(tmp_path / "absent.json")
+
+    assert emptied.read_text() == "[]"
+    assert intact.read_text() == "[123, 456]"
+    assert not (tmp_path / "absent.json").exists()
