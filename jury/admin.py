@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.templatetags.site_tags import moment
 from jury import permissions, queries, services
 from jury.enums import JuryRole, Recognition
 from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
@@ -90,14 +92,62 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return gettext("Arvioimatta")
 
     def changelist_view(self, request, extra_context=None):
-        states = list(self.get_queryset(request).values_list("my_done", flat=True))
-        total, done = len(states), sum(states)
-        return super().changelist_view(
-            request, {**(extra_context or {}), "progress_done": done, "progress_total": total}
+        """The juror's home: the year's deadline, their progress, the way on."""
+        seat = (
+            JuryMember.objects.filter(user=request.user)
+            .select_related("competition")
+            .order_by("-competition__year")
+            .first()
         )
+        context = {}
+        if seat is not None:
+            states = list(
+                self.get_queryset(request)
+                .filter(competition=seat.competition)
+                .values_list("my_done", flat=True)
+            )
+            competition = seat.competition
+            closes_on = timezone.localdate(competition.scoring_closes_at)
+            days_left = (closes_on - timezone.localdate()).days
+            context = {
+                "seat": seat,
+                "progress_done": sum(states),
+                "progress_total": len(states),
+                "next_nomination": queries.next_for_juror(request.user),
+                "scoring_open": permissions.scoring_is_open(competition),
+                "days_left": days_left,
+            }
+        return super().changelist_view(request, {**(extra_context or {}), **context})
+
+    def done_view(self, request):
+        """POST: the juror marks the year's scoring done."""
+        if request.method != "POST":
+            return redirect("admin:jury_scoringnomination_changelist")
+        seat = (
+            JuryMember.objects.filter(user=request.user)
+            .select_related("competition", "user")
+            .order_by("-competition__year")
+            .first()
+        )
+        if seat is None:
+            raise PermissionDenied
+        try:
+            services.juror_mark_done(seat=seat)
+            messages.success(
+                request,
+                gettext("Arviointisi on merkitty valmiiksi. Kiitos! Puheenjohtaja näkee sen."),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("admin:jury_scoringnomination_changelist")
 
     def get_urls(self):
         return [
+            path(
+                "valmis/",
+                self.admin_site.admin_view(self.done_view),
+                name="jury_scoringnomination_done",
+            ),
             path(
                 "<int:nomination_id>/liite/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
@@ -156,6 +206,11 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                             overall_comment=sheet.cleaned_data["overall_comment"],
                         )
                         messages.success(request, gettext("Pisteet on tallennettu."))
+                        if "_next" in request.POST:
+                            upcoming = queries.next_for_juror(request.user, after=nomination)
+                            if upcoming is None:
+                                return redirect("admin:jury_scoringnomination_changelist")
+                            return redirect("admin:jury_scoringnomination_change", upcoming.pk)
                         return redirect(request.path)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -336,7 +391,16 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class JuryMemberAdmin(admin.ModelAdmin):
     """Staff seat jurors; the chair follows each juror's progress here."""
 
-    list_display = ["__str__", "competition", "role", "organisation", "progress", "conflicts"]
+    list_display = [
+        "__str__",
+        "competition",
+        "role",
+        "organisation",
+        "progress",
+        "conflicts",
+        "done",
+    ]
+    actions = ["reopen"]
     list_per_page = 200
     list_filter = ["competition", "role"]
     list_select_related = ["user", "competition"]
@@ -356,6 +420,33 @@ class JuryMemberAdmin(admin.ModelAdmin):
     @admin.display(description=_("esteellisyyksiä"), ordering="conflict_count")
     def conflicts(self, member) -> int:
         return member.conflict_count
+
+    @admin.display(description=_("valmis"), ordering="done_at")
+    def done(self, member) -> str:
+        return moment(member.done_at) if member.done_at else "–"
+
+    @admin.action(description=_("Avaa valittujen arviointi uudelleen (puheenjohtaja)"))
+    def reopen(self, request, queryset):
+        reopened = 0
+        for seat in queryset.select_related("competition", "user"):
+            try:
+                services.juror_reopen(seat=seat, by=request.user)
+                reopened += 1
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(seat)s: vain vuoden puheenjohtaja voi avata arvioinnin, ja vain "
+                        "ennen arvioinnin määräaikaa."
+                    )
+                    % {"seat": seat},
+                    messages.ERROR,
+                )
+        if reopened:
+            self.message_user(
+                request,
+                gettext("%(count)d jäsenen arviointi avattiin uudelleen.") % {"count": reopened},
+            )
 
 
 # --- Finalists and the jury's decision ---------------------------------------------------------

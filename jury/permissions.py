@@ -40,6 +40,7 @@ def can_score(user, nomination: Nomination, *, now: datetime | None = None) -> b
     seat = seat_for(user, nomination.competition)
     return (
         seat is not None
+        and seat.done_at is None
         and nomination.state == NominationState.SUBMITTED
         and scoring_is_open(nomination.competition, now)
         and not has_conflict(seat, nomination)
@@ -78,3 +79,9 @@ def can_decide(user, competition: Competition) -> bool:
 
 def can_publish_finalists(user) -> bool:
     return bool(user.is_staff and user.has_perm("jury.publish_finalists"))
+
+
+def can_reopen_scoring(user, seat: JuryMember) -> bool:
+    """The year's chair reopens a juror's finished sheets, until the scoring deadline."""
+    chair = seat_for(user, seat.competition)
+    return chair is not None and chair.is_chair and scoring_is_open(seat.competition)

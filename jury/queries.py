@@ -1,6 +1,9 @@
+import hashlib
+
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -14,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 
@@ -28,13 +32,67 @@ def criterion_numbers() -> list[int]:
     return list(Criterion.objects.order_by("number").values_list("number", flat=True))
 
 
-def nominations_for_juror(user) -> QuerySet[Nomination]:
-    """Nominations in the years whose panel the user sits on, each with the user's own state.
+# The golden ratio's fraction: successive multiples of it, taken modulo 1, spread as evenly as
+# any sequence can, whatever the number of jurors (a low-discrepancy sequence).
+_GOLDEN = (5**0.5 - 1) / 2
 
-    Annotates ``my_scores`` (how many criteria this juror has scored) and ``my_conflict``.
-    One query, however many nominations.
+
+def juror_order(*, competition_id: int, nomination_ids, seat_rank: int) -> list[int]:
+    """The order in which the juror with ``seat_rank`` (0 for the year's first seat, 1 for the
+    next…) meets the year's nominations.
+
+    Scores drift with the position in which an entry is met, so a fixed order would favour or
+    hurt the same nominations for everyone. Each juror gets a rotation of one shuffled list
+    (a Latin-square design), starting at an offset spread evenly round the list: every
+    nomination comes early for some jurors and late for others. The same for a juror at every
+    visit: the shuffle is a hash of the year and the nomination, the offset depends on the
+    seat's rank only.
+    """
+    base = sorted(
+        nomination_ids,
+        key=lambda pk: hashlib.sha256(f"{competition_id}:{pk}".encode()).hexdigest(),
+    )
+    if not base:
+        return []
+    offset = int(seat_rank * len(base) * _GOLDEN) % len(base)
+    return base[offset:] + base[:offset]
+
+
+def juror_positions(user) -> dict[int, int]:
+    """Each nomination's position in the user's own order, over every panel they sit on
+    (two queries per seat; a juror has one seat a year)."""
+    positions = {}
+    for seat in JuryMember.objects.filter(user=user).only("pk", "competition_id"):
+        ids = Nomination.objects.filter(
+            competition_id=seat.competition_id, state=NominationState.SUBMITTED
+        ).values_list("pk", flat=True)
+        rank = JuryMember.objects.filter(competition_id=seat.competition_id, pk__lt=seat.pk)
+        order = juror_order(
+            competition_id=seat.competition_id, nomination_ids=list(ids), seat_rank=rank.count()
+        )
+        positions.update({pk: n for n, pk in enumerate(order)})
+    return positions
+
+
+def nominations_for_juror(user) -> QuerySet[Nomination]:
+    """Nominations in the years whose panel the user sits on, each with the user's own state,
+    newest year first and within a year in the juror's own order (``juror_order``).
+
+    Annotates ``my_scores`` (how many criteria this juror has scored), ``my_conflict``,
+    ``my_done`` and ``position``. The list is one query, however many nominations (plus two
+    per seat for the order).
     """
     criteria_count = Criterion.objects.count()
+    positions = juror_positions(user)
+    position = (
+        Case(
+            *(When(pk=pk, then=Value(n)) for pk, n in positions.items()),
+            default=Value(len(positions)),
+            output_field=IntegerField(),
+        )
+        if positions
+        else Value(0, output_field=IntegerField())
+    )
     return (
         Nomination.objects.filter(
             competition__jury_members__user=user, state=NominationState.SUBMITTED
@@ -49,10 +107,20 @@ def nominations_for_juror(user) -> QuerySet[Nomination]:
         .annotate(
             my_done=ExpressionWrapper(
                 Q(my_conflict=True) | Q(my_scores__gte=criteria_count), output_field=BooleanField()
-            )
+            ),
+            position=position,
         )
-        .order_by("competition__year", "practice_name")
+        .order_by("-competition__year", "position", "pk")
     )
+
+
+def next_for_juror(user, *, after=None) -> Nomination | None:
+    """The first nomination in the juror's order, in the newest year they sit on, that they
+    have neither scored fully nor declared a conflict with (``after`` left out)."""
+    remaining = nominations_for_juror(user).filter(my_done=False)
+    if after is not None:
+        remaining = remaining.filter(competition_id=after.competition_id).exclude(pk=after.pk)
+    return remaining.first()
 
 
 def panel_scores(nomination: Nomination) -> QuerySet[Score]:

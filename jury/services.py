@@ -15,7 +15,8 @@ from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.services import competition_mark_finalists_published
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
 from jury.models import ConflictOfInterest, Finalist, JuryMember, OverallComment, Score
-from jury.permissions import can_decide, can_shortlist, scoring_is_open
+from jury.permissions import can_decide, can_reopen_scoring, can_shortlist, scoring_is_open
+from jury.queries import next_for_juror
 from nominations.enums import NominationState
 from nominations.models import Nomination
 from nominations.services import email_contact
@@ -25,6 +26,16 @@ from nominations.services import email_contact
 class CriterionScore:
     value: int
     comment: str = ""
+
+
+def _require_not_done(seat: JuryMember) -> None:
+    if seat.done_at is not None:
+        raise ValidationError(
+            _(
+                "Olet merkinnyt arviointisi valmiiksi, joten pisteitä ei voi enää muuttaa. "
+                "Puheenjohtaja voi avata arviointisi uudelleen."
+            )
+        )
 
 
 def _locked_seat(seat: JuryMember) -> JuryMember:
@@ -51,6 +62,7 @@ def score_save(
     seat = _locked_seat(seat)
     if nomination.competition_id != seat.competition_id:
         raise PermissionDenied
+    _require_not_done(seat)
     if not scoring_is_open(seat.competition):
         raise ValidationError(_("Arviointiaika on päättynyt; pisteitä ei voi enää muuttaa."))
     if nomination.state != NominationState.SUBMITTED:
@@ -98,6 +110,7 @@ def conflict_declare(
     Refused once the finalists are published.
     """
     seat = _locked_seat(seat)
+    _require_not_done(seat)
     if nomination.competition_id != seat.competition_id:
         raise PermissionDenied
     if seat.competition.finalists_published_at is not None:
@@ -239,3 +252,39 @@ def finalist_decide(*, finalist: Finalist, recognition: str, statement: str, by)
         audit.Action.DECIDED, actor=by, target=finalist.nomination, recognition=recognition.value
     )
     return finalist
+
+
+@transaction.atomic
+def juror_mark_done(*, seat: JuryMember) -> JuryMember:
+    """The juror marks the year's scoring done once every nomination is scored or declared a
+    conflict. Side effects: the done stamp (their sheets lock), an audit line.
+    Refused while something is unscored and outside the scoring window."""
+    seat = _locked_seat(seat)
+    if not scoring_is_open(seat.competition):
+        raise ValidationError(_("Arviointiaika ei ole käynnissä."))
+    left = next_for_juror(seat.user, after=None)
+    if left is not None and left.competition_id == seat.competition_id:
+        raise ValidationError(
+            _("Arvioimatta on vielä ehdotuksia, esimerkiksi ”%(name)s”.")
+            % {"name": left.practice_name}
+        )
+    if seat.done_at is None:
+        seat.done_at = timezone.now()
+        seat.save(update_fields=["done_at"])
+        audit.record(audit.Action.SCORING_DONE, actor=seat.user, target=seat)
+    return seat
+
+
+@transaction.atomic
+def juror_reopen(*, seat: JuryMember, by) -> JuryMember:
+    """The chair reopens a juror's sheets before the scoring deadline. Side effects: the done
+    stamp cleared, an audit line naming the chair. Refused for anyone but the year's chair
+    and after the deadline."""
+    seat = _locked_seat(seat)
+    if not can_reopen_scoring(by, seat):
+        raise PermissionDenied
+    if seat.done_at is not None:
+        seat.done_at = None
+        seat.save(update_fields=["done_at"])
+        audit.record(audit.Action.SCORING_REOPENED, actor=by, target=seat)
+    return seat

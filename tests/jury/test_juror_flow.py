@@ -1,0 +1,171 @@
+"""A juror's year, from the first score to "done": their own order, "Tallenna ja seuraava",
+marking the work done, and the chair reopening it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from hyvakaytanto.models import AuditEvent
+from jury import queries
+from jury.models import JuryMember, Score
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import ConflictFactory, JuryMemberFactory
+from tests.factories.nominations import NominationFactory
+from tests.jury.conftest import login, sheet
+
+pytestmark = pytest.mark.django_db
+
+LIST = "admin:jury_scoringnomination_changelist"
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def screen(nomination) -> str:
+    return reverse("admin:jury_scoringnomination_change", args=[nomination.pk])
+
+
+def order_of(seat) -> list[int]:
+    return list(queries.nominations_for_juror(seat.user).values_list("pk", flat=True))
+
+
+def test_a_juror_scores_the_whole_year_with_save_and_next_alone(client, panel_year):
+    juror = JuryMemberFactory(competition=panel_year)
+    nominations = NominationFactory.create_batch(4, competition=panel_year)
+    ConflictFactory(juror=juror, nomination=nominations[2])
+    expected = [pk for pk in order_of(juror) if pk != nominations[2].pk]
+    login(client, juror)
+
+    home = client.get(reverse(LIST))
+    path = re.search(r'class="button juror-continue" href="([^"]+)"', home.content.decode())[1]
+    visited = []
+    while path.startswith("/admin/jury/scoringnomination/") and "change" in path:
+        visited.append(int(path.rstrip("/").split("/")[-2]))
+        response = client.post(path, {**sheet(value=3), "_next": "1"})
+        path = response["Location"]
+    done_page = client.get(path)
+
+    assert visited == expected  # the juror's order, skipping the conflict
+    assert path == reverse(LIST)
+    assert "Olet arvioinut kaikki ehdotukset." in text_of(done_page)
+    assert "Merkitse arviointi valmiiksi" in done_page.content.decode()
+    assert Score.objects.filter(juror=juror).count() == 3 * 4
+
+
+def test_the_next_nomination_skips_what_is_already_scored(client, panel_year):
+    juror = JuryMemberFactory(competition=panel_year)
+    NominationFactory.create_batch(3, competition=panel_year)
+    first, second, third = order_of(juror)
+    login(client, juror)
+    client.post(reverse("admin:jury_scoringnomination_change", args=[third]), sheet())
+
+    response = client.post(
+        reverse("admin:jury_scoringnomination_change", args=[first]), {**sheet(), "_next": "1"}
+    )
+
+    assert response["Location"] == reverse("admin:jury_scoringnomination_change", args=[second])
+
+
+def test_two_jurors_get_different_orders_each_the_same_at_every_visit(panel_year):
+    NominationFactory.create_batch(6, competition=panel_year)
+    one, two = JuryMemberFactory.create_batch(2, competition=panel_year)
+
+    assert order_of(one) != order_of(two)
+    assert sorted(order_of(one)) == sorted(order_of(two))
+    assert order_of(one) == order_of(one)
+    assert order_of(JuryMember.objects.get(pk=two.pk)) == order_of(two)
+
+
+def test_over_twelve_jurors_every_nomination_comes_in_some_jurors_first_third():
+    competition = CompetitionFactory(review=True)
+    ids = [n.pk for n in NominationFactory.create_batch(12, competition=competition)]
+
+    early = set()
+    for rank in range(12):
+        order = queries.juror_order(
+            competition_id=competition.pk, nomination_ids=ids, seat_rank=rank
+        )
+        early.update(order[:4])
+
+    assert early == set(ids)
+
+
+def test_the_juror_home_shows_the_deadline_days_left_and_progress(client, juror, nomination):
+    login(client, juror)
+
+    text = text_of(client.get(reverse(LIST)))
+
+    assert "Edistyminen: 0 / 1 ehdotusta" in text
+    assert "Arvioinnin viimeinen päivä:" in text
+    assert "päivää jäljellä" in text
+    assert "Aloita arviointi" in text
+
+
+def test_after_done_a_changed_score_is_refused_on_the_server(client, juror, nomination):
+    login(client, juror)
+    client.post(screen(nomination), sheet(value=2))
+    client.post(reverse("admin:jury_scoringnomination_done"))
+
+    response = client.post(screen(nomination), sheet(value=5), follow=True)
+
+    juror.refresh_from_db()
+    assert juror.done_at is not None
+    assert set(Score.objects.filter(juror=juror).values_list("value", flat=True)) == {2}
+    assert "Olet merkinnyt arviointisi valmiiksi, joten pisteitä ei voi enää muuttaa" in (
+        text_of(response)
+    )
+    assert "Merkitsit arviointisi valmiiksi" in text_of(client.get(reverse(LIST)))
+    assert AuditEvent.objects.filter(action="scoring_done").count() == 1
+
+
+def test_done_is_refused_while_something_is_unscored(client, juror, nomination):
+    login(client, juror)
+
+    response = client.post(reverse("admin:jury_scoringnomination_done"), follow=True)
+
+    juror.refresh_from_db()
+    assert juror.done_at is None
+    assert "Arvioimatta on vielä ehdotuksia" in text_of(response)
+
+
+def test_the_chair_reopens_a_jurors_sheets_and_it_is_audited(client, juror, chair, nomination):
+    login(client, juror)
+    client.post(screen(nomination), sheet())
+    client.post(reverse("admin:jury_scoringnomination_done"))
+    login(client, chair)
+
+    client.post(
+        reverse("admin:jury_jurymember_changelist"),
+        {"action": "reopen", "_selected_action": [juror.pk]},
+    )
+
+    juror.refresh_from_db()
+    event = AuditEvent.objects.get(action="scoring_reopened")
+    assert juror.done_at is None
+    assert event.actor_id == chair.user.pk
+
+
+@pytest.mark.parametrize("who", ["member", "after the deadline"])
+def test_reopening_is_refused_for_anyone_but_the_chair_and_after_the_deadline(
+    client, juror, other_juror, chair, nomination, who
+):
+    import time_machine
+
+    login(client, juror)
+    client.post(screen(nomination), sheet())
+    client.post(reverse("admin:jury_scoringnomination_done"))
+    reopen = {"action": "reopen", "_selected_action": [juror.pk]}
+
+    if who == "member":
+        login(client, other_juror)
+        client.post(reverse("admin:jury_jurymember_changelist"), reopen)
+    else:
+        login(client, chair)
+        with time_machine.travel(juror.competition.scoring_closes_at, tick=False):
+            client.post(reverse("admin:jury_jurymember_changelist"), reopen)
+
+    juror.refresh_from_db()
+    assert juror.done_at is not None
+    assert not AuditEvent.objects.filter(action="scoring_reopened").exists()
