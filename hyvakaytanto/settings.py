@@ -169,6 +169,9 @@ ACCOUNT_RATE_LIMITS = {
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
+# Jurors with unscored nominations are reminded by e-mail this many days before the scoring
+# deadline (a comma-separated list), once each.
+JURY_REMINDER_DAYS = [int(days) for days in env_list("JURY_REMINDER_DAYS", ["7", "2"])]
 # Days after a year's results are published before `manage.py apply_retention` erases
 # voters' accounts and network data, and nominations' contact persons and attachments.
 VOTER_DATA_RETENTION_DAYS = env_int("VOTER_DATA_RETENTION_DAYS", 90)

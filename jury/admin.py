@@ -400,7 +400,7 @@ class JuryMemberAdmin(admin.ModelAdmin):
         "conflicts",
         "done",
     ]
-    actions = ["reopen"]
+    actions = ["remind", "reopen"]
     list_per_page = 200
     list_filter = ["competition", "role"]
     list_select_related = ["user", "competition"]
@@ -424,6 +424,31 @@ class JuryMemberAdmin(admin.ModelAdmin):
     @admin.display(description=_("valmis"), ordering="done_at")
     def done(self, member) -> str:
         return moment(member.done_at) if member.done_at else "–"
+
+    @admin.action(description=_("Lähetä muistutus nyt (puheenjohtaja)"))
+    def remind(self, request, queryset):
+        sent = 0
+        for seat in queryset.select_related("competition", "user"):
+            try:
+                sent += services.juror_remind_now(seat=seat, by=request.user)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(seat)s: vain vuoden puheenjohtaja voi muistuttaa, ja vain "
+                        "arviointiaikana."
+                    )
+                    % {"seat": seat},
+                    messages.ERROR,
+                )
+        self.message_user(
+            request,
+            gettext(
+                "Muistutus lähetettiin %(count)d jäsenelle; ne, joilla ei ole mitään "
+                "arvioimatta, ohitettiin."
+            )
+            % {"count": sent},
+        )
 
     @admin.action(description=_("Avaa valittujen arviointi uudelleen (puheenjohtaja)"))
     def reopen(self, request, queryset):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -202,3 +203,26 @@ class RankingEntry(Nomination):
         proxy = True
         verbose_name = _("ehdotus pisteineen")
         verbose_name_plural = _("pisteet ja järjestys")
+
+
+class JuryReminder(models.Model):
+    """One reminder e-mail to a juror: a scheduled one (``days_before`` the scoring deadline,
+    at most once per juror, a constraint) or one the chair sent by hand (no days)."""
+
+    juror = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("muistutus")
+        verbose_name_plural = _("muistutukset")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "days_before"],
+                condition=Q(days_before__isnull=False),
+                name="jury_juryreminder_once_per_schedule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror}: {self.days_before}"

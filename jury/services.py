@@ -3,20 +3,29 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hyvakaytanto import audit
+from hyvakaytanto import audit, mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.services import competition_mark_finalists_published
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
-from jury.models import ConflictOfInterest, Finalist, JuryMember, OverallComment, Score
+from jury.models import (
+    ConflictOfInterest,
+    Finalist,
+    JuryMember,
+    JuryReminder,
+    OverallComment,
+    Score,
+)
 from jury.permissions import can_decide, can_reopen_scoring, can_shortlist, scoring_is_open
-from jury.queries import next_for_juror
+from jury.queries import juror_progress, next_for_juror
 from nominations.enums import NominationState
 from nominations.models import Nomination
 from nominations.services import email_contact
@@ -288,3 +297,75 @@ def juror_reopen(*, seat: JuryMember, by) -> JuryMember:
         seat.save(update_fields=["done_at"])
         audit.record(audit.Action.SCORING_REOPENED, actor=by, target=seat)
     return seat
+
+
+def _remind(seat: JuryMember, *, left: int, days_before: int | None) -> None:
+    JuryReminder.objects.create(juror=seat, days_before=days_before)
+    competition = seat.competition
+    subject, body = mail.render_email(
+        "jury/email/reminder",
+        {
+            "seat": seat,
+            "competition": competition,
+            "left": left,
+            "url": settings.SITE_URL.rstrip("/")
+            + reverse("admin:jury_scoringnomination_changelist"),
+        },
+    )
+    mail.email_send(subject=subject, body=body, to=[seat.user.email])
+
+
+def _unscored_counts(competition: Competition) -> dict[int, int]:
+    """Per seat of the year, how many nominations are neither scored nor a conflict."""
+    return {
+        seat.pk: max(0, seat.nomination_total - seat.scored - seat.conflict_count)
+        for seat in juror_progress([competition.pk])
+    }
+
+
+@transaction.atomic
+def jury_reminders_send_due(*, now=None) -> int:
+    """E-mail every juror who has unscored nominations and has not marked their work done,
+    JURY_REMINDER_DAYS before the scoring deadline: once per juror and reminder (a constraint
+    makes it true even if this runs twice at once); a reminder missed (the worker was down)
+    goes out late, once, and covers the earlier ones. Returns how many were sent.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    for competition in Competition.objects.filter(
+        nomination_closes_at__lte=now, scoring_closes_at__gt=now
+    ):
+        days_left = (timezone.localdate(competition.scoring_closes_at) - today).days
+        due = sorted(d for d in settings.JURY_REMINDER_DAYS if days_left <= d)
+        if not due:
+            continue
+        left_by_seat = _unscored_counts(competition)
+        seats = JuryMember.objects.filter(
+            competition=competition, done_at__isnull=True
+        ).select_related("user", "competition")
+        for seat in seats.select_for_update(of=("self",)):
+            if not left_by_seat.get(seat.pk):
+                continue
+            already = set(seat.reminders.values_list("days_before", flat=True))
+            if set(due) <= already:
+                continue
+            _remind(seat, left=left_by_seat[seat.pk], days_before=due[0])
+            for days in due[1:]:
+                if days not in already:
+                    JuryReminder.objects.create(juror=seat, days_before=days)
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def juror_remind_now(*, seat: JuryMember, by) -> bool:
+    """The chair reminds a juror by hand. Side effects: a reminder row and an e-mail, when
+    the juror has anything unscored; False (nothing sent) otherwise."""
+    if not can_reopen_scoring(by, seat):
+        raise PermissionDenied
+    left = _unscored_counts(seat.competition).get(seat.pk, 0)
+    if not left or seat.done_at is not None:
+        return False
+    _remind(seat, left=left, days_before=None)
+    return True
