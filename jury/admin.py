@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
-from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.models import Competition
 from hyvakaytanto.templatetags.site_tags import moment
 from jury import permissions, queries, services
 from jury.enums import JuryRole, Recognition
@@ -23,7 +23,6 @@ from jury.models import (
     ConflictOfInterest,
     Finalist,
     JuryMember,
-    OverallComment,
     RankingEntry,
     Score,
     ScoringNomination,
@@ -174,14 +173,13 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The scoring screen: the nomination beside the score sheet."""
-        nomination = self._nomination_or_404(request, object_id)
-        seat = JuryMember.objects.get(user=request.user, competition=nomination.competition)
-        criteria = list(Criterion.objects.order_by("number"))
-        own_scores = list(Score.objects.filter(juror=seat, nomination=nomination))
-        own_comment = OverallComment.objects.filter(juror=seat, nomination=nomination).first()
+        """The scoring screen: the nomination beside the score sheet (one read: score_sheet)."""
+        data = queries.score_sheet(request.user, object_id)
+        if data is None:
+            raise Http404
+        nomination, seat = data.nomination, data.seat
         sheet = ScoreSheetForm(
-            criteria=criteria, existing=own_scores, overall=own_comment.text if own_comment else ""
+            criteria=data.criteria, existing=data.own_scores, overall=data.own_overall
         )
         conflict_form = ConflictForm()
         if request.method == "POST":
@@ -197,7 +195,7 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                         messages.success(request, gettext("Esteellisyys on kirjattu."))
                         return redirect(request.path)
                 else:
-                    sheet = ScoreSheetForm(request.POST, criteria=criteria)
+                    sheet = ScoreSheetForm(request.POST, criteria=data.criteria)
                     if sheet.is_valid():
                         services.score_save(
                             seat=seat,
@@ -207,28 +205,33 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                         )
                         messages.success(request, gettext("Pisteet on tallennettu."))
                         if "_next" in request.POST:
-                            upcoming = queries.next_for_juror(request.user, after=nomination)
+                            upcoming = data.next_after()
                             if upcoming is None:
                                 return redirect("admin:jury_scoringnomination_changelist")
-                            return redirect("admin:jury_scoringnomination_change", upcoming.pk)
+                            return redirect("admin:jury_scoringnomination_change", upcoming)
                         return redirect(request.path)
+                    messages.error(
+                        request, gettext("Tarkista pisteet: kaikille kriteereille tarvitaan arvo.")
+                    )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-        conflict = ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).first()
-        see_panel = permissions.can_see_panel_scores(request.user, nomination, len(criteria))
+        see_panel = permissions.can_see_panel_scores(data)
         context = {
             **self.admin_site.each_context(request),
+            # The screen is wide enough without the admin's navigation beside it.
+            "is_nav_sidebar_enabled": False,
             "title": nomination.practice_name,
             "opts": self.model._meta,
+            "sheet_data": data,
             "nomination": nomination,
             "seat": seat,
             "sheet": sheet,
-            "conflict": conflict,
+            "conflict_reason": data.conflict_reason,
             "conflict_form": conflict_form,
-            "can_score": permissions.can_score(request.user, nomination),
+            "can_score": permissions.can_score(data),
             "scoring_open": permissions.scoring_is_open(nomination.competition),
-            "panel_scores": list(queries.panel_scores(nomination)) if see_panel else None,
-            "panel_comments": list(queries.panel_comments(nomination)) if see_panel else None,
+            "panel": data.panel if see_panel else None,
+            "panel_comments": data.panel_comments if see_panel else None,
         }
         return TemplateResponse(request, "admin/jury/scoringnomination/score.html", context)
 

@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
-from jury.models import ConflictOfInterest, JuryMember, Score
-from nominations.enums import NominationState
-from nominations.models import Nomination
+from jury.models import JuryMember
 
 
 def seat_for(user, competition: Competition) -> JuryMember | None:
@@ -28,34 +26,22 @@ def scoring_is_open(competition: Competition, now: datetime | None = None) -> bo
     return competition.nomination_closes_at <= now < competition.scoring_closes_at
 
 
-def has_conflict(seat: JuryMember, nomination: Nomination) -> bool:
-    return ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).exists()
-
-
-def has_scored_fully(seat: JuryMember, nomination: Nomination, criteria_count: int) -> bool:
-    return Score.objects.filter(juror=seat, nomination=nomination).count() >= criteria_count
-
-
-def can_score(user, nomination: Nomination, *, now: datetime | None = None) -> bool:
-    seat = seat_for(user, nomination.competition)
+def can_score(sheet, *, now: datetime | None = None) -> bool:
+    """On the scoring screen (``sheet`` from ``queries.score_sheet``): a juror scores while
+    scoring is open, unless they declared a conflict or marked their work done."""
     return (
-        seat is not None
-        and seat.done_at is None
-        and nomination.state == NominationState.SUBMITTED
-        and scoring_is_open(nomination.competition, now)
-        and not has_conflict(seat, nomination)
+        sheet.seat.done_at is None
+        and sheet.conflict_reason is None
+        and scoring_is_open(sheet.nomination.competition, now)
     )
 
 
-def can_see_panel_scores(user, nomination: Nomination, criteria_count: int) -> bool:
-    """Blind until done: a juror sees the others' scores only after scoring it fully,
-    and never for a nomination they declared a conflict with."""
-    seat = seat_for(user, nomination.competition)
-    if seat is None:
-        return bool(user.is_staff and user.has_perm("jury.view_ranking"))
-    if has_conflict(seat, nomination):
+def can_see_panel_scores(sheet) -> bool:
+    """Blind until done: a juror sees the others' scores only after scoring the nomination
+    fully (the chair at once), and never for a nomination they declared a conflict with."""
+    if sheet.conflict_reason is not None:
         return False
-    return seat.is_chair or has_scored_fully(seat, nomination, criteria_count)
+    return sheet.seat.is_chair or sheet.scored_fully
 
 
 def can_view_ranking(user, competition: Competition) -> bool:

@@ -1,5 +1,7 @@
 import hashlib
+from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Avg,
     BooleanField,
@@ -19,13 +21,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 
 from hyvakaytanto.models import Criterion
 from jury.enums import DISAGREEMENT
 from jury.models import ConflictOfInterest, JuryMember, OverallComment, Score
 from nominations.enums import NominationState
-from nominations.models import Nomination
+from nominations.models import Attachment, CriterionAnswer, Nomination
 
 
 def criterion_numbers() -> list[int]:
@@ -218,4 +220,219 @@ def ranking(nominations: QuerySet[Nomination] | None = None) -> QuerySet[Nominat
         )
         .select_related("competition")
         .order_by(F("total").desc(nulls_last=True), "practice_name")
+    )
+
+
+@dataclass(frozen=True)
+class SheetAnswer:
+    criterion: Criterion
+    text: str
+
+
+@dataclass(frozen=True)
+class SheetAttachment:
+    pk: int
+    original_name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One juror's scores for the nomination, a value per criterion in number order."""
+
+    juror: str
+    values: tuple
+    comments: tuple
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """Everything the juror's scoring screen shows, read in one query (``score_sheet``).
+
+    ``panel`` and ``panel_comments`` hold the other jurors' work whatever the viewer may see:
+    ``permissions.can_see_panel_scores_on`` decides what is shown.
+    """
+
+    nomination: Nomination
+    seat: JuryMember
+    conflict_reason: str | None
+    criteria: tuple
+    answers: tuple
+    attachments: tuple
+    own_scores: tuple
+    own_overall: str
+    panel: tuple
+    panel_comments: tuple
+    # For the way on: the year's nominations, the seats (by pk), and what this juror is done with.
+    nomination_ids: tuple
+    seat_ids: tuple
+    done_ids: frozenset
+
+    @property
+    def scored_fully(self) -> bool:
+        return len(self.own_scores) >= len(self.criteria)
+
+    def next_after(self) -> int | None:
+        """The id of the nomination to open after this one: the first in the juror's own
+        order that they are not done with (``next_for_juror``, without another query)."""
+        order = juror_order(
+            competition_id=self.nomination.competition_id,
+            nomination_ids=self.nomination_ids,
+            seat_rank=self.seat_ids.index(self.seat.pk),
+        )
+        done = self.done_ids | {self.nomination.pk}
+        return next((pk for pk in order if pk not in done), None)
+
+
+def _json_array(queryset, **fields):
+    return ArraySubquery(queryset.values(json=JSONObject(**fields)))
+
+
+def score_sheet(user, nomination_id) -> ScoreSheet | None:
+    """The scoring screen's data for a nomination on a panel the user sits on, or None.
+
+    One query: the nomination and its year, the user's seat, conflict and own scores, the
+    criteria, the answers, the attachments and the panel's scores and comments, gathered in
+    PostgreSQL as JSON arrays.
+    """
+    mine = {"nomination": OuterRef("pk"), "juror__user": user}
+    seat = JuryMember.objects.filter(user=user, competition=OuterRef("competition"))
+    in_year = {"juror__user": user, "nomination__competition": OuterRef("competition")}
+    row = (
+        Nomination.objects.filter(
+            pk=nomination_id,
+            state=NominationState.SUBMITTED,
+            competition__jury_members__user=user,
+        )
+        .select_related("competition")
+        .annotate(
+            seat_id=Subquery(seat.values("pk")[:1]),
+            seat_role=Subquery(seat.values("role")[:1]),
+            seat_done_at=Subquery(seat.values("done_at")[:1]),
+            conflict_reason=Subquery(
+                ConflictOfInterest.objects.filter(**mine).values("reason")[:1]
+            ),
+            own_overall=Subquery(OverallComment.objects.filter(**mine).values("text")[:1]),
+            criteria_json=_json_array(
+                Criterion.objects.order_by("number"),
+                pk="pk",
+                number="number",
+                name_fi="name_fi",
+                name_sv="name_sv",
+                name_en="name_en",
+                guidance_fi="guidance_fi",
+                guidance_sv="guidance_sv",
+                guidance_en="guidance_en",
+            ),
+            answers_json=_json_array(
+                CriterionAnswer.objects.filter(nomination=OuterRef("pk")).order_by("criterion_id"),
+                criterion="criterion_id",
+                text="text",
+            ),
+            attachments_json=_json_array(
+                Attachment.objects.filter(nomination=OuterRef("pk")).order_by("pk"),
+                pk="pk",
+                name="original_name",
+                size="size",
+            ),
+            own_json=_json_array(
+                Score.objects.filter(**mine),
+                criterion="criterion_id",
+                value="value",
+                comment="comment",
+            ),
+            panel_json=_json_array(
+                Score.objects.filter(nomination=OuterRef("pk")).order_by(
+                    "juror__user__last_name", "juror__user__username", "criterion_id"
+                ),
+                juror="juror_id",
+                first="juror__user__first_name",
+                last="juror__user__last_name",
+                username="juror__user__username",
+                criterion="criterion_id",
+                value="value",
+                comment="comment",
+            ),
+            nomination_ids=ArraySubquery(
+                Nomination.objects.filter(
+                    competition=OuterRef("competition"), state=NominationState.SUBMITTED
+                ).values("pk")
+            ),
+            seat_ids=ArraySubquery(
+                JuryMember.objects.filter(competition=OuterRef("competition"))
+                .order_by("pk")
+                .values("pk")
+            ),
+            scored_json=ArraySubquery(
+                Score.objects.filter(**in_year)
+                .values("nomination")
+                .annotate(scores=Count("pk"))
+                .values(json=JSONObject(nomination="nomination", scores="scores"))
+            ),
+            conflict_ids=ArraySubquery(
+                ConflictOfInterest.objects.filter(**in_year).values("nomination")
+            ),
+            comments_json=_json_array(
+                OverallComment.objects.filter(nomination=OuterRef("pk")).order_by("juror_id"),
+                first="juror__user__first_name",
+                last="juror__user__last_name",
+                username="juror__user__username",
+                text="text",
+            ),
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    criteria = tuple(Criterion(**{k: v for k, v in c.items()}) for c in row.criteria_json)
+    by_id = {c.pk: c for c in criteria}
+    panel: dict[int, dict] = {}
+    for score in row.panel_json:
+        name = f"{score['first']} {score['last']}".strip() or score["username"]
+        entry = panel.setdefault(score["juror"], {"juror": name, "values": {}, "comments": {}})
+        entry["values"][score["criterion"]] = score["value"]
+        entry["comments"][score["criterion"]] = score["comment"]
+    return ScoreSheet(
+        nomination=row,
+        seat=JuryMember(
+            pk=row.seat_id,
+            competition=row.competition,
+            user=user,
+            role=row.seat_role,
+            done_at=row.seat_done_at,
+        ),
+        conflict_reason=row.conflict_reason,
+        criteria=criteria,
+        answers=tuple(
+            SheetAnswer(by_id[a["criterion"]], a["text"])
+            for a in sorted(row.answers_json, key=lambda a: by_id[a["criterion"]].number)
+        ),
+        attachments=tuple(
+            SheetAttachment(a["pk"], a["name"], a["size"]) for a in row.attachments_json
+        ),
+        own_scores=tuple(
+            Score(criterion_id=s["criterion"], value=s["value"], comment=s["comment"])
+            for s in row.own_json
+        ),
+        own_overall=row.own_overall or "",
+        panel=tuple(
+            PanelRow(
+                juror=entry["juror"],
+                values=tuple(entry["values"].get(c.pk, "–") for c in criteria),
+                comments=tuple(
+                    f"{c.number}: {entry['comments'][c.pk]}"
+                    for c in criteria
+                    if entry["comments"].get(c.pk)
+                ),
+            )
+            for entry in panel.values()
+        ),
+        panel_comments=tuple(
+            (f"{c['first']} {c['last']}".strip() or c["username"], c["text"])
+            for c in row.comments_json
+        ),
+        nomination_ids=tuple(row.nomination_ids),
+        seat_ids=tuple(row.seat_ids),
+        done_ids=frozenset(s["nomination"] for s in row.scored_json if s["scores"] >= len(criteria))
+        | frozenset(row.conflict_ids),
     )

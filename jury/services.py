@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hyvakaytanto import audit, mail
 from hyvakaytanto.enums import Phase
@@ -50,7 +51,11 @@ def _require_not_done(seat: JuryMember) -> None:
 def _locked_seat(seat: JuryMember) -> JuryMember:
     # Locking the juror's seat serialises that juror's saves: two tabs or a double click
     # cannot interleave, and the unique constraint never has to break a tie.
-    return JuryMember.objects.select_for_update().select_related("competition").get(pk=seat.pk)
+    return (
+        JuryMember.objects.select_for_update(of=("self",))
+        .select_related("competition", "user")
+        .get(pk=seat.pk)
+    )
 
 
 @transaction.atomic
@@ -83,15 +88,33 @@ def score_save(
         raise ValidationError(_("Anna pisteet jokaiselle kriteerille."))
     if any(not SCORE_MIN <= s.value <= SCORE_MAX for s in scores.values()):
         raise ValidationError(_("Pisteiden on oltava 1–5."))
-    saved = []
+    # Written in bulk (a sheet is saved whole), each created or changed score with its
+    # history row: a handful of statements whatever the number of criteria.
+    existing = {s.criterion_id: s for s in Score.objects.filter(juror=seat, nomination=nomination)}
+    created, changed, now = [], [], timezone.now()
     for criterion_id, score in scores.items():
-        row, _created = Score.objects.update_or_create(
-            juror=seat,
-            nomination=nomination,
-            criterion_id=criterion_id,
-            defaults={"value": score.value, "comment": score.comment.strip()},
+        comment = score.comment.strip()
+        row = existing.get(criterion_id)
+        if row is None:
+            created.append(
+                Score(
+                    juror=seat,
+                    nomination=nomination,
+                    criterion_id=criterion_id,
+                    value=score.value,
+                    comment=comment,
+                )
+            )
+        elif (row.value, row.comment) != (score.value, comment):
+            row.value, row.comment, row.updated_at = score.value, comment, now
+            changed.append(row)
+    if created:
+        bulk_create_with_history(created, Score, default_user=seat.user)
+    if changed:
+        bulk_update_with_history(
+            changed, Score, ["value", "comment", "updated_at"], default_user=seat.user
         )
-        saved.append(row)
+    saved = [*existing.values(), *created]
     if overall_comment.strip():
         OverallComment.objects.update_or_create(
             juror=seat, nomination=nomination, defaults={"text": overall_comment.strip()}

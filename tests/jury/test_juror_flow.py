@@ -169,3 +169,53 @@ def test_reopening_is_refused_for_anyone_but_the_chair_and_after_the_deadline(
     juror.refresh_from_db()
     assert juror.done_at is not None
     assert not AuditEvent.objects.filter(action="scoring_reopened").exists()
+
+
+@pytest.mark.parametrize("panel_size", [1, 5])
+def test_the_scoring_screen_reads_its_data_once_whatever_the_panel(
+    client, panel_year, panel_size, django_assert_max_num_queries
+):
+    from tests.factories.nominations import AttachmentFactory
+
+    juror = JuryMemberFactory(competition=panel_year, chair=True)
+    nominations = NominationFactory.create_batch(3, competition=panel_year)
+    for other in JuryMemberFactory.create_batch(panel_size, competition=panel_year):
+        for nomination in nominations:
+            ScoreFactory_sheet(other, nomination)
+        AttachmentFactory(nomination=nominations[0])
+    login(client, juror)
+    url = screen(nominations[0])
+    client.get(url)  # the session's first request settles its own bookkeeping
+
+    with django_assert_max_num_queries(8):
+        page = client.get(url)
+    with django_assert_max_num_queries(15):
+        saved = client.post(url, {**sheet(value=4), "_next": "1"})
+
+    assert page.status_code == 200
+    assert saved.status_code == 302
+    assert Score.objects.filter(juror=juror).count() == 4
+
+
+@pytest.mark.parametrize("nominations", [1, 3])
+def test_the_jurors_list_takes_the_same_queries_at_any_size(
+    client, panel_year, nominations, django_assert_num_queries
+):
+    juror = JuryMemberFactory(competition=panel_year)
+    NominationFactory.create_batch(nominations, competition=panel_year)
+    login(client, juror)
+    client.get(reverse(LIST))
+
+    with django_assert_num_queries(26):  # the same for 1 and 3 nominations
+        client.get(reverse(LIST))
+
+
+def ScoreFactory_sheet(seat, nomination):
+    from hyvakaytanto.models import Criterion
+    from jury.services import CriterionScore, score_save
+
+    score_save(
+        seat=seat,
+        nomination=nomination,
+        scores={c.pk: CriterionScore(value=3, comment="Hyvä.") for c in Criterion.objects.all()},
+    )

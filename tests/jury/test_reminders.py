@@ -71,9 +71,7 @@ def test_the_chair_sends_a_reminder_now_from_the_progress_list(client, deliverin
     chair = JuryMemberFactory(competition=competition, chair=True)
     late, done = JuryMemberFactory.create_batch(2, competition=competition)
     login(client, done)
-    client.post(
-        reverse("admin:jury_scoringnomination_change", args=[nomination.pk]), sheet()
-    )
+    client.post(reverse("admin:jury_scoringnomination_change", args=[nomination.pk]), sheet())
     login(client, chair)
 
     with delivering() as outbox:
