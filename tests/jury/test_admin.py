@@ -142,14 +142,17 @@ def test_saving_the_same_sheet_again_changes_the_scores_in_place(client, juror, 
     assert list(Score.objects.values_list("value", flat=True)) == [5, 5, 5, 5]
 
 
-def test_score_out_of_range_is_refused(client, juror, nomination):
+def test_score_out_of_range_is_refused_and_the_saved_sheet_stays(client, juror, nomination):
     login(client, juror)
-    data = sheet()
+    client.post(screen(nomination), sheet(value=3))
+    data = sheet(value=4)
     data[next(k for k in data if k.startswith("value_"))] = "9"
 
-    client.post(screen(nomination), data)
+    response = client.post(screen(nomination), data)
 
-    assert not Score.objects.exists()
+    assert response.status_code == 200
+    assert "Tarkista pisteet" in response.content.decode()
+    assert list(Score.objects.filter(juror=juror).values_list("value", flat=True)) == [3, 3, 3, 3]
 
 
 def test_hand_made_post_cannot_change_another_jurors_score(client, juror, other_juror, nomination):

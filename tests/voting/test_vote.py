@@ -74,13 +74,15 @@ def test_vote_is_refused_before_voting_opens():
 # --- Refusals -------------------------------------------------------------------------------
 
 
-def test_vote_for_a_nomination_that_is_not_a_finalist_is_refused():
+def test_vote_for_a_nomination_taken_off_the_shortlist_is_refused():
     competition = CompetitionFactory(voting=True)
     open_finalist(competition=competition)
-    nomination = NominationFactory(competition=competition)
+    dropped = FinalistFactory(nomination__competition=competition)
+    dropped_id = dropped.pk
+    dropped.delete()  # the chair took it off the list; a stale page still offers its id
 
     with pytest.raises(ValidationError, match="ei löytynyt"):
-        services.vote_cast(voter=VoterFactory(), finalist_id=nomination.pk + 10_000)
+        services.vote_cast(voter=VoterFactory(), finalist_id=dropped_id)
     assert not Vote.objects.exists()
 
 
