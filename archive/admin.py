@@ -12,6 +12,7 @@ from archive import queries, services
 from archive.certificates import CERTIFIED_KINDS, certificate_pdf
 from archive.charts import Bar, bar_chart
 from archive.models import Award, AwardYear, ResultsPublication
+from archive.permissions import can_print_certificates, can_publish_results
 from hyvakaytanto.admin_mixins import HTTPS_URLS, ReadOnlyAdminMixin
 
 
@@ -59,7 +60,7 @@ class AwardAdmin(admin.ModelAdmin):
         ]
 
     def certificate_view(self, request, pk: int):
-        if not request.user.has_perm("archive.view_award"):
+        if not can_print_certificates(request.user):
             raise PermissionDenied
         award = get_object_or_404(Award, pk=pk, kind__in=CERTIFIED_KINDS)
         response = HttpResponse(certificate_pdf(award), content_type="application/pdf")
@@ -97,7 +98,7 @@ class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Julkaise tulokset (esikatselu ensin)"))
     def publish(self, request, queryset):
-        if not request.user.has_perm("archive.publish_results"):
+        if not can_publish_results(request.user):
             raise PermissionDenied
         if "confirm" not in request.POST:
             previews = [
@@ -125,7 +126,7 @@ class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Peru tulosten julkaisu"))
     def unpublish(self, request, queryset):
-        if not request.user.has_perm("archive.publish_results"):
+        if not can_publish_results(request.user):
             raise PermissionDenied
         if "confirm" not in request.POST:
             return self._confirm(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion, OutgoingEmail
+from hyvakaytanto.permissions import can_follow_the_year
 from hyvakaytanto.queries import current_competition
 from jury.enums import Recognition
 from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
@@ -54,7 +55,7 @@ def year_overview(user) -> YearOverview | None:
         return None
     seat = seat_for(user, competition)
     is_chair = seat is not None and seat.is_chair
-    if not (is_chair or user.has_perm("hyvakaytanto.view_competition")):
+    if not (is_chair or can_follow_the_year(user)):
         return None
     phase = competition.phase
     nominations = competition.nominations.filter(state=NominationState.SUBMITTED).count()

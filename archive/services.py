@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
+from archive.permissions import can_publish_results
 from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
@@ -79,7 +80,7 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
     that is already published changes nothing. Refused before voting has closed and when the
     jury has recorded no winner.
     """
-    if not by.has_perm("archive.publish_results"):
+    if not can_publish_results(by):
         raise PermissionDenied
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if competition.results_published_at is not None:
@@ -127,7 +128,7 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
 def results_unpublish(*, competition: Competition, by) -> None:
     """Take a year's results back: removes exactly what publishing added (the year's archive
     entry and its awards) and clears the stamp. Nothing is sent to anyone."""
-    if not by.has_perm("archive.publish_results"):
+    if not can_publish_results(by):
         raise PermissionDenied
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if competition.results_published_at is None:

@@ -1,3 +1,11 @@
+"""Who may do what with the year itself and the site's plumbing. Plain predicates."""
+
+
+def can_follow_the_year(user) -> bool:
+    """Communications staff follow the current year on the admin's home page."""
+    return bool(user.is_active and user.is_staff and user.has_perm("hyvakaytanto.view_competition"))
+
+
 def can_resend_email(user) -> bool:
     """Communications staff may queue a failed e-mail again."""
-    return user.is_active and user.has_perm("hyvakaytanto.resend_outgoingemail")
+    return bool(user.is_active and user.has_perm("hyvakaytanto.resend_outgoingemail"))

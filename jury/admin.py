@@ -35,9 +35,7 @@ def _has_seat(request) -> bool:
     """Whether the user sits on any panel; asked once per request (the admin asks often)."""
     if not hasattr(request, "_jury_has_seat"):
         # The admin asks this for the anonymous visitor of its login page too.
-        request._jury_has_seat = request.user.is_authenticated and (
-            JuryMember.objects.filter(user=request.user).exists()
-        )
+        request._jury_has_seat = permissions.sits_on_a_panel(request.user)
     return request._jury_has_seat
 
 
@@ -49,7 +47,7 @@ def _visible_competition_ids(request) -> list[int]:
         if not user.is_authenticated:
             request._jury_visible_ids = []
             return request._jury_visible_ids
-        if user.has_perm("jury.view_ranking") and not _has_seat(request):
+        if permissions.can_oversee_jury(user) and not _has_seat(request):
             years = Competition.objects.all()
         else:
             years = Competition.objects.filter(
@@ -412,7 +410,7 @@ class JuryMemberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = queries.juror_progress(Competition.objects.values("pk"))
-        if request.user.has_perm("jury.change_jurymember"):
+        if permissions.can_seat_jurors(request.user):
             return queryset
         return queryset.filter(competition__in=_visible_competition_ids(request))
 
@@ -600,10 +598,10 @@ class StaffHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only records with their history, for staff who may see every score."""
 
     def has_module_permission(self, request) -> bool:
-        return request.user.has_perm("jury.view_ranking")
+        return permissions.can_oversee_jury(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("jury.view_ranking")
+        return permissions.can_oversee_jury(request.user)
 
 
 @admin.register(Score)

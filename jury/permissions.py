@@ -44,11 +44,29 @@ def can_see_panel_scores(sheet) -> bool:
     return sheet.seat.is_chair or sheet.scored_fully
 
 
+def sits_on_a_panel(user) -> bool:
+    """Whether the user has a seat on any year's panel (one query)."""
+    return bool(
+        user.is_authenticated and user.is_active and JuryMember.objects.filter(user=user).exists()
+    )
+
+
+def can_oversee_jury(user) -> bool:
+    """Staff with the ranking permission follow every year's scores and history."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.view_ranking"))
+
+
+def can_seat_jurors(user) -> bool:
+    """Communications staff seat jurors on any year's panel."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.change_jurymember"))
+
+
 def can_view_ranking(user, competition: Competition) -> bool:
+    """The year's chair, or staff who oversee the jury without a seat on its panel."""
     seat = seat_for(user, competition)
     if seat is not None:
         return seat.is_chair
-    return bool(user.is_staff and user.has_perm("jury.view_ranking"))
+    return can_oversee_jury(user)
 
 
 def can_shortlist(user, competition: Competition) -> bool:
@@ -64,7 +82,8 @@ def can_decide(user, competition: Competition) -> bool:
 
 
 def can_publish_finalists(user) -> bool:
-    return bool(user.is_staff and user.has_perm("jury.publish_finalists"))
+    """Communications staff publish the chair's finalists (opening the vote)."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.publish_finalists"))
 
 
 def can_reopen_scoring(user, seat: JuryMember) -> bool:

@@ -25,7 +25,13 @@ from jury.models import (
     OverallComment,
     Score,
 )
-from jury.permissions import can_decide, can_reopen_scoring, can_shortlist, scoring_is_open
+from jury.permissions import (
+    can_decide,
+    can_publish_finalists,
+    can_reopen_scoring,
+    can_shortlist,
+    scoring_is_open,
+)
 from jury.queries import juror_progress, next_for_juror
 from nominations.enums import NominationState
 from nominations.models import Nomination
@@ -216,7 +222,7 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
     its statement, before nominations close, or a second time.
     """
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    if not by.has_perm("jury.publish_finalists"):
+    if not can_publish_finalists(by):
         raise PermissionDenied
     if competition.finalists_published_at is not None:
         raise ValidationError(_("Finalistit on jo julkistettu."))

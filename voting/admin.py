@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from voting import queries
 from voting.models import VoteTally
-from voting.permissions import can_view_tally
+from voting.permissions import can_view_tallies, can_view_tally
 
 
 @admin.register(VoteTally)
@@ -22,7 +22,7 @@ class VoteTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(voting_closes_at__lte=timezone.now())
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_staff and request.user.has_perm("voting.view_tally")
+        return can_view_tallies(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

@@ -29,11 +29,12 @@ def is_verified_voter(user) -> bool:
     )
 
 
+def can_view_tallies(user) -> bool:
+    """Staff with the dedicated permission (the Viestintä group) may open the tally screen."""
+    return bool(user.is_active and user.is_staff and user.has_perm("voting.view_tally"))
+
+
 def can_view_tally(user, competition: Competition) -> bool:
     """The running count stays secret until voting has closed, and then only for staff
     with the dedicated permission (publishing the results makes it public)."""
-    return bool(
-        user.is_staff
-        and user.has_perm("voting.view_tally")
-        and competition.phase in {Phase.DELIBERATION, Phase.PUBLISHED}
-    )
+    return can_view_tallies(user) and competition.phase in {Phase.DELIBERATION, Phase.PUBLISHED}

@@ -14,7 +14,6 @@ from tests.admin_login import admin_login
 from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory
-from tests.factories.nominations import NominationFactory
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote
