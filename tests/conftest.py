@@ -43,6 +43,68 @@ def finnish_by_default():
         yield
 
 
+# --- The roles, for every app's tests of who may and who may not -------------------------------
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def voter(db):
+    """A public voter with a verified e-mail address."""
+    from tests.factories.voting import VoterFactory
+
+    return VoterFactory()
+
+
+@pytest.fixture
+def nominator(db):
+    """A nomination in the current year's nomination phase and its private link's token."""
+    from tests.factories.nominations import NominationFactory
+
+    nomination = NominationFactory(token="nominator-private-link-token-abcdefghijkl")
+    return nomination, "nominator-private-link-token-abcdefghijkl"
+
+
+@pytest.fixture
+def this_year(db):
+    """A year whose jury is scoring now."""
+    return CompetitionFactory(review=True)
+
+
+@pytest.fixture
+def juror_seat(this_year):
+    from tests.factories.jury import JuryMemberFactory
+
+    return JuryMemberFactory(competition=this_year)
+
+
+@pytest.fixture
+def chair_seat(this_year):
+    from tests.factories.jury import JuryMemberFactory
+
+    return JuryMemberFactory(competition=this_year, chair=True)
+
+
+@pytest.fixture
+def other_years_juror(db):
+    """A juror on another year's panel."""
+    from tests.factories.jury import JuryMemberFactory
+
+    return JuryMemberFactory(competition=CompetitionFactory(review=True))
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="paakayttaja", email="paakayttaja@talentia.example", password="x"
+    )
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     """Communications staff: a superuser who sets up the year in the admin."""
