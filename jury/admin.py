@@ -17,7 +17,7 @@ from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition
 from hyvakaytanto.templatetags.site_tags import moment
 from jury import permissions, queries, services
-from jury.enums import JuryRole, Recognition
+from jury.enums import Recognition
 from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
 from jury.models import (
     ConflictOfInterest,
@@ -40,20 +40,9 @@ def _has_seat(request) -> bool:
 
 
 def _visible_competition_ids(request) -> list[int]:
-    """Years whose jury work the user may oversee: every year for staff with the ranking
-    permission who sit on no panel, otherwise the years they chair. Once per request."""
+    """``permissions.years_overseen_by``, once per request (the admin asks often)."""
     if not hasattr(request, "_jury_visible_ids"):
-        user = request.user
-        if not user.is_authenticated:
-            request._jury_visible_ids = []
-            return request._jury_visible_ids
-        if permissions.can_oversee_jury(user) and not _has_seat(request):
-            years = Competition.objects.all()
-        else:
-            years = Competition.objects.filter(
-                jury_members__user=user, jury_members__role=JuryRole.CHAIR
-            )
-        request._jury_visible_ids = list(years.values_list("pk", flat=True))
+        request._jury_visible_ids = permissions.years_overseen_by(request.user)
     return request._jury_visible_ids
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
+from jury.enums import JuryRole
 from jury.models import JuryMember
 
 
@@ -61,12 +62,18 @@ def can_seat_jurors(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("jury.change_jurymember"))
 
 
-def can_view_ranking(user, competition: Competition) -> bool:
-    """The year's chair, or staff who oversee the jury without a seat on its panel."""
-    seat = seat_for(user, competition)
-    if seat is not None:
-        return seat.is_chair
-    return can_oversee_jury(user)
+def years_overseen_by(user) -> list[int]:
+    """The years whose ranking and panel the user may follow: every year for staff who
+    oversee the jury without sitting on a panel, otherwise the years they chair."""
+    if not user.is_authenticated:
+        return []
+    if can_oversee_jury(user) and not sits_on_a_panel(user):
+        years = Competition.objects.all()
+    else:
+        years = Competition.objects.filter(
+            jury_members__user=user, jury_members__role=JuryRole.CHAIR
+        )
+    return list(years.values_list("pk", flat=True))
 
 
 def can_shortlist(user, competition: Competition) -> bool:

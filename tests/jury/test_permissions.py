@@ -57,9 +57,15 @@ def test_communications_staff_seat_jurors_and_the_chair_does_not(staff, chair_se
     assert permissions.can_seat_jurors(chair_seat.user) is False
 
 
-def test_the_chair_views_the_ranking_and_a_member_does_not(chair_seat, juror_seat):
-    assert permissions.can_view_ranking(chair_seat.user, chair_seat.competition) is True
-    assert permissions.can_view_ranking(juror_seat.user, juror_seat.competition) is False
+def test_the_chair_oversees_their_year_and_a_member_oversees_none(chair_seat, juror_seat):
+    assert permissions.years_overseen_by(chair_seat.user) == [chair_seat.competition.pk]
+    assert permissions.years_overseen_by(juror_seat.user) == []
+
+
+def test_staff_without_a_seat_oversee_every_year(staff, this_year, other_years_juror):
+    assert sorted(permissions.years_overseen_by(staff)) == sorted(
+        [this_year.pk, other_years_juror.competition.pk]
+    )
 
 
 def test_the_chair_shortlists_and_another_years_juror_does_not(chair_seat, other_years_juror):
