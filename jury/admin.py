@@ -59,6 +59,10 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return queries.nominations_for_juror(request.user)
 
+    def get_ordering(self, request):
+        # The changelist replaces the queryset's own order with this: the juror's own order.
+        return ["-competition__year", "position", "pk"]
+
     def has_view_permission(self, request, obj=None) -> bool:
         return _has_seat(request)
 

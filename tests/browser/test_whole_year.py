@@ -216,7 +216,7 @@ def test_a_whole_year(browser, live_server):
             for criterion in criteria:
                 value = 5 if nomination == nominations[0] else 3
                 page.check(f"input[name=value_{criterion.pk}][value='{value}']")
-            page.click("input[type=submit][value='Tallenna pisteet']")
+            page.click("input[type=submit][value='Tallenna']")
             page.wait_for_selector("text=Pisteet on tallennettu.")
     screenshot(juror_pages[0], "year-02-scoring")
     assert Score.objects.count() == (3 * 2 - 1) * len(criteria)

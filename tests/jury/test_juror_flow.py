@@ -219,3 +219,16 @@ def ScoreFactory_sheet(seat, nomination):
         nomination=nomination,
         scores={c.pk: CriterionScore(value=3, comment="Hyvä.") for c in Criterion.objects.all()},
     )
+
+
+def test_the_jurors_list_shows_the_nominations_in_their_own_order(client, panel_year):
+    juror = JuryMemberFactory(competition=panel_year)
+    JuryMemberFactory(competition=panel_year)
+    nominations = NominationFactory.create_batch(5, competition=panel_year)
+    names = {n.pk: n.practice_name for n in nominations}
+    login(client, juror)
+
+    html = client.get(reverse(LIST)).content.decode()
+
+    shown = [name for _, name in sorted((html.index(n), n) for n in names.values())]
+    assert shown == [names[pk] for pk in order_of(juror)]
