@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OrderBy, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
-from hyvakaytanto.models import Competition
+from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.templatetags.site_tags import moment
 from jury import permissions, queries, services
 from jury.enums import Recognition
@@ -238,8 +238,23 @@ class RankingPaginator(Paginator):
         return self.object_list.model.objects.filter(pk__in=self.object_list.values("pk")).count()
 
 
+class NullsStayLast(OrderBy):
+    """An order whose reverse (the column header's second click) keeps empty values last;
+    Django's own reverse would put them first."""
+
+    def reverse_ordering(self):
+        self.descending = not self.descending
+        return self
+
+
+def downwards_first(field: str) -> OrderBy:
+    """A number column's sort: the first click puts the highest first (the order is on the
+    negated value), and rows without a value stay last whichever way it is sorted."""
+    return NullsStayLast(F(field) * -1, nulls_last=True)
+
+
 def _mean_column(number: int):
-    @admin.display(description=f"K{number}", ordering=f"mean_{number}")
+    @admin.display(description=f"K{number}", ordering=downwards_first(f"mean_{number}"))
     def column(self, entry):
         if entry.viewer_conflict:
             return "–"
@@ -276,6 +291,18 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     mean_2 = _mean_column(2)
     mean_3 = _mean_column(3)
     mean_4 = _mean_column(4)
+    change_list_template = "admin/jury/rankingentry/change_list.html"
+
+    def get_ordering(self, request):
+        # Best total first, unscored last. Without this the changelist would replace the
+        # query's own order with the model's (newest first).
+        return [OrderBy(F("total"), descending=True, nulls_last=True), "practice_name"]
+
+    def changelist_view(self, request, extra_context=None):
+        criteria = Criterion.objects.order_by("number")
+        return super().changelist_view(
+            request, {**(extra_context or {}), "criteria_legend": criteria}
+        )
 
     def get_queryset(self, request):
         visible = _visible_competition_ids(request)
@@ -300,27 +327,29 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def year(self, entry) -> int:
         return entry.competition.year
 
-    @admin.display(description=_("yhteensä"), ordering="total")
+    @admin.display(description=_("yhteensä"), ordering=downwards_first("total"))
     def total_score(self, entry) -> str:
         if entry.viewer_conflict or entry.total is None:
             return "–"
         return f"{entry.total:.2f}".replace(".", ",")
 
-    @admin.display(description=_("arvioijia"), ordering="juror_count")
+    @admin.display(description=_("arvioijia"), ordering=downwards_first("juror_count"))
     def juror_count_display(self, entry) -> int:
         return entry.juror_count
 
-    @admin.display(description=_("erimielisyys (≥ 3)"), boolean=True, ordering="max_spread")
-    def disagreement_flag(self, entry) -> bool:
-        return bool(entry.disagreement) and not entry.viewer_conflict
+    @admin.display(description=_("erimielisyys (≥ 3)"), ordering=downwards_first("max_spread"))
+    def disagreement_flag(self, entry) -> str:
+        return gettext("kyllä") if entry.disagreement and not entry.viewer_conflict else ""
 
-    @admin.display(description=_("esteellisiä"), ordering="conflict_count")
+    @admin.display(description=_("esteellisiä"), ordering=downwards_first("conflict_count"))
     def conflict_count_display(self, entry) -> int:
         return entry.conflict_count
 
-    @admin.display(description=_("finalisti"), boolean=True, ordering="finalist_exists")
-    def is_finalist(self, entry) -> bool:
-        return entry.finalist_exists
+    @admin.display(
+        description=_("finalisti"), ordering=OrderBy(F("finalist_exists"), descending=True)
+    )
+    def is_finalist(self, entry) -> str:
+        return gettext("finalisti") if entry.finalist_exists else ""
 
     @admin.action(description=_("Valitse finalistiksi"))
     def shortlist(self, request, queryset):

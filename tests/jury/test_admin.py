@@ -367,3 +367,48 @@ def test_ranking_export_writes_formula_like_names_as_text(client, chair, panel_y
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         cells = [cell.value for cell in sheet[2]]
         assert cells[1:3] == ['\'=HYPERLINK("http://x.example","Avaa")', "'@SUM(1+1)"]
+
+
+def _ranking_rows(client, query="") -> list[str]:
+    html = client.get(reverse(RANKING) + query).content.decode()
+    return re.findall(r'<td class="field-practice_name">([^<]+)</td>', html)
+
+
+def test_the_ranking_opens_best_first_with_the_unscored_last(client, chair, panel_year):
+    from tests.jury.test_queries import give
+
+    a, b = JuryMemberFactory.create_batch(2, competition=panel_year)
+    # Inserted in an order unlike the scores: the newest is the weakest.
+    middle = NominationFactory(competition=panel_year, practice_name="Keskitaso")
+    NominationFactory(competition=panel_year, practice_name="Arvioimatta")
+    best = NominationFactory(competition=panel_year, practice_name="Paras")
+    weakest = NominationFactory(competition=panel_year, practice_name="Heikoin")
+    for juror in (a, b):
+        give(juror, middle, [3, 3, 3, 3])
+        give(juror, best, [5, 5, 4, 5])
+        give(juror, weakest, [1, 2, 1, 2])
+    login(client, chair)
+    total_column = 7  # the list_display position of "yhteensä"
+
+    assert _ranking_rows(client) == ["Paras", "Keskitaso", "Heikoin", "Arvioimatta"]
+    assert _ranking_rows(client, f"?o={total_column}") == [
+        "Paras",
+        "Keskitaso",
+        "Heikoin",
+        "Arvioimatta",
+    ]
+    assert _ranking_rows(client, f"?o=-{total_column}") == [
+        "Heikoin",
+        "Keskitaso",
+        "Paras",
+        "Arvioimatta",
+    ]
+
+
+def test_the_ranking_names_its_criteria_and_shows_no_error_marks(client, chair, nomination):
+    login(client, chair)
+
+    html = client.get(reverse(RANKING)).content.decode()
+
+    assert "K1</strong> = Helposti sovellettava" in html
+    assert "icon-no.svg" not in html
