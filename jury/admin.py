@@ -569,9 +569,25 @@ class FinalistAdmin(SimpleHistoryAdmin):
             gettext("%(count)d poistettu finalisteista."),
         )
 
-    @admin.action(description=_("Julkista valittujen vuosien finalistit"))
+    @admin.action(description=_("Julkista valittujen vuosien finalistit (esikatselu ensin)"))
     def publish(self, request, queryset):
         competitions = Competition.objects.filter(pk__in=queryset.values("nomination__competition"))
+        if "confirm" not in request.POST:
+            # Nothing is sent before staff have seen every e-mail and confirmed.
+            return TemplateResponse(
+                request,
+                "admin/jury/finalist/publish_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": gettext("Finalistien julkistaminen: esikatselu"),
+                    "previews": [
+                        services.finalists_publish_preview(competition=c) for c in competitions
+                    ],
+                    "selected": queryset.values_list("pk", flat=True),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         for competition in competitions:
             try:
                 services.finalists_publish(competition=competition, by=request.user)

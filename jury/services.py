@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -241,26 +241,8 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
             _("Raadin perustelut puuttuvat: %(names)s.") % {"names": ", ".join(missing)}
         )
     competition_mark_finalists_published(competition=competition, at=timezone.now())
-    chosen = {f.nomination_id for f in finalists}
-    for finalist in finalists:
-        email_contact(
-            finalist.nomination,
-            "jury/email/finalist",
-            {"nomination": finalist.nomination, "finalist": finalist, "competition": competition},
-            bulk=True,
-        )
-    others = (
-        Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
-        .exclude(pk__in=chosen)
-        .select_related("competition")
-    )
-    for nomination in others:
-        email_contact(
-            nomination,
-            "jury/email/not_shortlisted",
-            {"nomination": nomination, "competition": competition},
-            bulk=True,
-        )
+    for nomination, template, context in _publication_letters(competition, finalists):
+        email_contact(nomination, template, context, bulk=True)
     audit.record(
         audit.Action.FINALISTS_PUBLISHED,
         actor=by,
@@ -398,3 +380,93 @@ def juror_remind_now(*, seat: JuryMember, by) -> bool:
         return False
     _remind(seat, left=left, days_before=None)
     return True
+
+
+def _publication_letters(competition: Competition, finalists: list[Finalist]):
+    """(nomination, template, context) of every e-mail that publishing the finalists sends:
+    the finalists' contacts first, then every other nominator still in the competition."""
+    chosen = {f.nomination_id for f in finalists}
+    letters = [
+        (
+            f.nomination,
+            "jury/email/finalist",
+            {"nomination": f.nomination, "finalist": f, "competition": competition},
+        )
+        for f in finalists
+    ]
+    others = (
+        Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
+        .exclude(pk__in=chosen)
+        .select_related("competition")
+        .order_by("practice_name")
+    )
+    letters += [
+        (n, "jury/email/not_shortlisted", {"nomination": n, "competition": competition})
+        for n in others
+    ]
+    return letters
+
+
+@dataclass(frozen=True)
+class Letter:
+    nomination: Nomination
+    finalist: bool
+    recipient: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PublicationPreview:
+    competition: Competition
+    letters: tuple
+    warnings: tuple
+    problems: tuple
+
+
+def finalists_publish_preview(*, competition: Competition) -> PublicationPreview:
+    """What publishing the year's finalists would do, and send, without doing it: every
+    e-mail rendered in full in its recipient's language, the reasons it would be refused
+    (``problems``) and what staff should know first (``warnings``: jurors not done, the
+    scoring deadline not passed)."""
+    finalists = list(
+        Finalist.objects.filter(nomination__competition=competition)
+        .select_related("nomination__competition")
+        .order_by("order", "pk")
+    )
+    problems = []
+    if competition.finalists_published_at is not None:
+        problems.append(_("Finalistit on jo julkistettu."))
+    if not finalists:
+        problems.append(_("Finalisteja ei ole valittu."))
+    missing = [str(f) for f in finalists if not f.statement]
+    if missing:
+        problems.append(
+            _("Raadin perustelut puuttuvat: %(names)s.") % {"names": ", ".join(missing)}
+        )
+    warnings = []
+    now = timezone.now()
+    if now < competition.scoring_closes_at:
+        warnings.append(_("Arviointiaika on vielä käynnissä: raati voi yhä muuttaa pisteitään."))
+    not_done = [str(seat) for seat in juror_progress([competition.pk]) if seat.done_at is None]
+    if not_done:
+        warnings.append(
+            _("Nämä raadin jäsenet eivät ole merkinneet arviointiaan valmiiksi: %(names)s.")
+            % {"names": ", ".join(not_done)}
+        )
+    letters = []
+    for nomination, template, context in _publication_letters(competition, finalists):
+        if not nomination.contact_email:
+            continue
+        with translation.override(nomination.language):
+            subject, body = mail.render_email(template, context)
+        letters.append(
+            Letter(
+                nomination=nomination,
+                finalist=template == "jury/email/finalist",
+                recipient=nomination.contact_email,
+                subject=subject,
+                body=body,
+            )
+        )
+    return PublicationPreview(competition, tuple(letters), tuple(warnings), tuple(problems))

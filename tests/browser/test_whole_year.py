@@ -230,6 +230,10 @@ def test_a_whole_year(browser, live_server):
         chair.fill("[name=statement]", f"Raati kiittää käytäntöä {finalist.nomination}.")
         chair.click("input[name=_save]")
     run_action(staff, "/admin/jury/finalist/", [f.pk for f in Finalist.objects.all()], "publish")
+    # A preview of every e-mail first; nothing is sent before the confirmation.
+    staff.wait_for_selector("text=Sähköposteja ei voi perua.")
+    screenshot(staff, "year-03-finalists-preview")
+    staff.click("input[type=submit][value='Julkista finalistit ja lähetä sähköpostit']")
     staff.wait_for_selector("text=finalistit julkistettu")
 
     # The vote opens; three voters sign up with e-mailed codes and vote, one tries twice.

@@ -89,7 +89,7 @@ def test_an_smtp_outage_loses_nothing_and_delivers_every_message_exactly_once(cl
     admin_login(client, staff)
     published = client.post(
         reverse("admin:jury_finalist_changelist"),
-        {"action": "publish", "_selected_action": [finalists[0].pk]},
+        {"action": "publish", "_selected_action": [finalists[0].pk], "confirm": "1"},
         follow=True,
     )
     assert "Vuoden 2089 finalistit julkistettu." in published.content.decode()

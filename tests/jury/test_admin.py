@@ -412,3 +412,60 @@ def test_the_ranking_names_its_criteria_and_shows_no_error_marks(client, chair, 
 
     assert "K1</strong> = Helposti sovellettava" in html
     assert "icon-no.svg" not in html
+
+
+def _publishable_year(panel_year):
+    from jury.models import JuryMember
+
+    first, second = (
+        FinalistFactory(nomination__competition=panel_year, statement=f"Perustelu {n}.")
+        for n in range(2)
+    )
+    other = NominationFactory(competition=panel_year, contact_email="ei-valittu@kunta.example")
+    JuryMember.objects.filter(competition=panel_year).delete()
+    return first, second, other
+
+
+def test_publishing_finalists_previews_every_email_and_sends_nothing(
+    client, communications, panel_year
+):
+    from hyvakaytanto.models import OutgoingEmail
+
+    first, second, other = _publishable_year(panel_year)
+    JuryMemberFactory(competition=panel_year)  # a juror who is not done
+    login(client, communications)
+
+    preview = client.post(
+        reverse("admin:jury_finalist_changelist"),
+        {"action": "publish", "_selected_action": [first.pk]},
+    )
+
+    text = preview.content.decode()
+    panel_year.refresh_from_db()
+    assert panel_year.finalists_published_at is None
+    assert not OutgoingEmail.objects.exists()
+    assert first.nomination.contact_email in text
+    assert other.contact_email in text
+    assert f"Onnittelut: {first.nomination.practice_name} on Hyvä käytäntö -finalisti" in text
+    assert "finalistit on valittu" in text
+    assert "Arviointiaika on vielä käynnissä" in text
+    assert "eivät ole merkinneet arviointiaan valmiiksi" in text
+
+
+def test_after_confirmation_every_email_is_queued_once_and_a_second_is_refused(
+    client, communications, panel_year
+):
+    from hyvakaytanto.models import OutgoingEmail
+
+    first, second, other = _publishable_year(panel_year)
+    login(client, communications)
+    confirm = {"action": "publish", "_selected_action": [first.pk], "confirm": "1"}
+
+    client.post(reverse("admin:jury_finalist_changelist"), confirm)
+    again = client.post(reverse("admin:jury_finalist_changelist"), confirm, follow=True)
+
+    recipients = sorted(OutgoingEmail.objects.values_list("recipients", flat=True))
+    assert recipients == sorted(
+        [first.nomination.contact_email, second.nomination.contact_email, other.contact_email]
+    )
+    assert "Finalistit on jo julkistettu." in again.content.decode()
