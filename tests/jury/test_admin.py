@@ -431,7 +431,7 @@ def test_publishing_finalists_previews_every_email_and_sends_nothing(
 ):
     from hyvakaytanto.models import OutgoingEmail
 
-    first, second, other = _publishable_year(panel_year)
+    first, _second, other = _publishable_year(panel_year)
     JuryMemberFactory(competition=panel_year)  # a juror who is not done
     login(client, communications)
 
