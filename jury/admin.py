@@ -5,9 +5,10 @@ from django.db.models import Exists, F, OrderBy, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -502,7 +503,7 @@ class JuryMemberAdmin(admin.ModelAdmin):
 
 @admin.register(Finalist)
 class FinalistAdmin(SimpleHistoryAdmin):
-    list_display = ["nomination", "year", "order", "has_statement", "recognition"]
+    list_display = ["nomination", "year", "order", "has_statement", "recognition", "decision"]
     list_filter = ["nomination__competition", "recognition"]
     list_select_related = ["nomination__competition"]
     search_fields = ["nomination__practice_name"]
@@ -544,9 +545,76 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def year(self, finalist) -> int:
         return finalist.nomination.competition.year
 
-    @admin.display(description=_("perustelut kirjoitettu"), boolean=True)
-    def has_statement(self, finalist) -> bool:
-        return bool(finalist.statement)
+    @admin.display(description=_("perustelut kirjoitettu"))
+    def has_statement(self, finalist) -> str:
+        return gettext("kyllä") if finalist.statement else gettext("puuttuu")
+
+    @admin.display(description=_("raadin päätös"))
+    def decision(self, finalist) -> str:
+        """Links to record the jury's decision on this finalist, for the chair while the
+        decision is open (each leads to a confirmation page)."""
+        if not permissions.can_decide(self._request.user, finalist.nomination.competition):
+            return ""
+        url = reverse("admin:jury_finalist_decide_one", args=[finalist.pk])
+        return format_html(
+            '<a href="{}?tunnustus={}">{}</a> · <a href="{}?tunnustus={}">{}</a>',
+            url,
+            Recognition.WINNER,
+            gettext("Voittajaksi…"),
+            url,
+            Recognition.HONOURABLE_MENTION,
+            gettext("Kunniakirja…"),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        self._request = request  # for the decision column's permission
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/paatos/",
+                self.admin_site.admin_view(self.decide_one_view),
+                name="jury_finalist_decide_one",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_one_view(self, request, pk: int):
+        """The chair records the jury's decision on one finalist: the choice, its statement,
+        and a confirmation of what will be recorded."""
+        finalist = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not permissions.can_decide(request.user, finalist.nomination.competition):
+            raise PermissionDenied
+        initial = {"recognition": request.GET.get("tunnustus", Recognition.WINNER)}
+        form = DecisionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.finalist_decide(
+                    finalist=finalist,
+                    recognition=form.cleaned_data["recognition"] or Recognition.NONE,
+                    statement=form.cleaned_data["statement"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("statement", error)
+            else:
+                messages.success(
+                    request,
+                    gettext("Päätös kirjattu: %(name)s.") % {"name": finalist.nomination},
+                )
+                return redirect("admin:jury_finalist_changelist")
+        return TemplateResponse(
+            request,
+            "admin/jury/finalist/decide_one.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Raadin päätös: %(name)s") % {"name": finalist.nomination},
+                "finalist": finalist,
+                "form": form,
+            },
+        )
 
     def _each(self, request, queryset, action, done_message):
         done = 0

@@ -67,5 +67,8 @@ class DecisionForm(forms.Form):
         label=_("Raadin päätös"), choices=Recognition.choices, required=False
     )
     statement = forms.CharField(
-        label=_("Perustelut"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Perustelut"),
+        required=False,
+        help_text=_("Pakollinen voittajalle ja kunniakirjalle; näkyy tulossivulla."),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -469,3 +469,58 @@ def test_after_confirmation_every_email_is_queued_once_and_a_second_is_refused(
         [first.nomination.contact_email, second.nomination.contact_email, other.contact_email]
     )
     assert "Finalistit on jo julkistettu." in again.content.decode()
+
+
+@pytest.fixture
+def deliberating():
+    competition = CompetitionFactory(deliberation=True)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    member = JuryMemberFactory(competition=competition)
+    finalist = FinalistFactory(nomination__competition=competition)
+    return chair, member, finalist
+
+
+def test_the_chair_records_the_winner_from_the_finalists_list_after_confirming(
+    client, deliberating
+):
+    chair, _member, finalist = deliberating
+    login(client, chair)
+    listing = client.get(reverse("admin:jury_finalist_changelist")).content.decode()
+    url = reverse("admin:jury_finalist_decide_one", args=[finalist.pk])
+
+    confirm = client.get(url + "?tunnustus=winner")
+    client.post(url, {"recognition": "winner", "statement": "Raadin yksimielinen valinta."})
+
+    finalist.refresh_from_db()
+    assert f"{url}?tunnustus=winner" in listing
+    assert "Vahvista ja kirjaa päätös" in confirm.content.decode()
+    assert finalist.recognition == "winner"
+    assert finalist.recognition_statement == "Raadin yksimielinen valinta."
+
+
+def test_a_decision_without_a_statement_keeps_the_choice_and_says_why(client, deliberating):
+    chair, _member, finalist = deliberating
+    login(client, chair)
+    url = reverse("admin:jury_finalist_decide_one", args=[finalist.pk])
+
+    response = client.post(url, {"recognition": "honourable_mention", "statement": ""})
+
+    finalist.refresh_from_db()
+    assert response.status_code == 200
+    assert "Kirjoita päätökselle perustelut." in response.content.decode()
+    assert 'value="honourable_mention" selected' in response.content.decode()
+    assert finalist.recognition == ""  # no decision
+
+
+def test_a_member_cannot_record_the_decision(client, deliberating):
+    _chair, member, finalist = deliberating
+    login(client, member)
+
+    response = client.post(
+        reverse("admin:jury_finalist_decide_one", args=[finalist.pk]),
+        {"recognition": "winner", "statement": "Ei kuulu jäsenelle."},
+    )
+
+    finalist.refresh_from_db()
+    assert response.status_code == 404  # the year is not one a member oversees
+    assert finalist.recognition == ""  # no decision
