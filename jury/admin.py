@@ -1,7 +1,17 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OrderBy, OuterRef
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OrderBy,
+    OuterRef,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +27,7 @@ from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.templatetags.site_tags import moment
-from jury import permissions, queries, services
+from jury import permissions, queries, services, statistics
 from jury.enums import Recognition
 from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
 from jury.models import (
@@ -230,6 +240,8 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 # --- The chair's ranking ------------------------------------------------------------------
 
+RANK_PARAMETER = "jarjestys"
+
 
 class RankingPaginator(Paginator):
     """Counts the rows without computing their aggregates (which the count does not need)."""
@@ -275,6 +287,8 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "mean_3",
         "mean_4",
         "total_score",
+        "normalised_score",
+        "juror_totals",
         "juror_count_display",
         "disagreement_flag",
         "conflict_count_display",
@@ -295,24 +309,53 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/jury/rankingentry/change_list.html"
 
     def get_ordering(self, request):
-        # Best total first, unscored last. Without this the changelist would replace the
-        # query's own order with the model's (newest first).
-        return [OrderBy(F("total"), descending=True, nulls_last=True), "practice_name"]
+        # Best first, unscored last, by the total the chair chose (raw unless normalised was
+        # asked for). Without this the changelist would replace the query's own order with
+        # the model's (newest first).
+        field = "normalised_total" if getattr(request, "_rank_normalised", False) else "total"
+        return [OrderBy(F(field), descending=True, nulls_last=True), "practice_name"]
 
     def changelist_view(self, request, extra_context=None):
+        # "?jarjestys=normalisoitu" chooses the column that ranks; the changelist would take
+        # an unknown parameter for a filter, so it is taken off the query first.
+        request.GET = request.GET.copy()
+        request._rank_normalised = request.GET.pop(RANK_PARAMETER, [""])[0] == "normalisoitu"
         criteria = Criterion.objects.order_by("number")
         return super().changelist_view(
-            request, {**(extra_context or {}), "criteria_legend": criteria}
+            request,
+            {
+                **(extra_context or {}),
+                "criteria_legend": criteria,
+                "rank_normalised": request._rank_normalised,
+            },
         )
 
     def get_queryset(self, request):
         visible = _visible_competition_ids(request)
         mine = JuryMember.objects.filter(user=request.user).values("pk")
+        table = {}
+        for competition_id in visible:
+            table.update(statistics.standings(competition_id))
+
+        def column(attribute):
+            # Computed in numpy (jury/statistics.py), carried into SQL so it sorts there.
+            if not table:
+                return Value(None, output_field=FloatField())
+            return Case(
+                *(When(pk=pk, then=Value(getattr(s, attribute))) for pk, s in table.items()),
+                default=Value(None),
+                output_field=FloatField(),
+            )
+
         return queries.ranking(RankingEntry.objects.filter(competition__in=visible)).annotate(
             viewer_conflict=Exists(
                 ConflictOfInterest.objects.filter(nomination=OuterRef("pk"), juror__in=mine)
             ),
             finalist_exists=Exists(Finalist.objects.filter(nomination=OuterRef("pk"))),
+            normalised_total=column("normalised"),
+            juror_total_mean=column("juror_mean"),
+            juror_total_median=column("juror_median"),
+            juror_total_sd=column("juror_sd"),
         )
 
     def has_view_permission(self, request, obj=None) -> bool:
@@ -333,6 +376,19 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if entry.viewer_conflict or entry.total is None:
             return "–"
         return f"{entry.total:.2f}".replace(".", ",")
+
+    @admin.display(description=_("normalisoitu"), ordering=downwards_first("normalised_total"))
+    def normalised_score(self, entry) -> str:
+        if entry.viewer_conflict or entry.normalised_total is None:
+            return "–"
+        return f"{entry.normalised_total:+.2f}".replace(".", ",").replace("-", "−")
+
+    @admin.display(description=_("arvioijien summat: ka / md / kh"))
+    def juror_totals(self, entry) -> str:
+        if entry.viewer_conflict or entry.juror_total_mean is None:
+            return "–"
+        figures = (entry.juror_total_mean, entry.juror_total_median, entry.juror_total_sd)
+        return " / ".join(f"{f:.1f}".replace(".", ",") for f in figures)
 
     @admin.display(description=_("arvioijia"), ordering=downwards_first("juror_count"))
     def juror_count_display(self, entry) -> int:
@@ -376,6 +432,10 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "Organisaatiot",
                 *[f"K{n} keskiarvo" for n in numbers],
                 "Yhteensä",
+                "Normalisoitu",
+                "Arvioijien summien keskiarvo",
+                "Arvioijien summien mediaani",
+                "Arvioijien summien keskihajonta",
                 "Arvioijia",
                 "Erimielisyys",
                 "Esteellisiä",
@@ -391,6 +451,10 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     entry.organisations,
                     *[None if hidden else getattr(entry, f"mean_{n}") for n in numbers],
                     None if hidden else entry.total,
+                    None if hidden else entry.normalised_total,
+                    None if hidden else entry.juror_total_mean,
+                    None if hidden else entry.juror_total_median,
+                    None if hidden else entry.juror_total_sd,
                     entry.juror_count,
                     "" if hidden else ("kyllä" if entry.disagreement else ""),
                     entry.conflict_count,
@@ -519,8 +583,17 @@ class FinalistAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unshortlist", "decide"]
 
     def get_queryset(self, request):
+        visible = Competition.objects.filter(pk__in=_visible_competition_ids(request))
+        deciding = [c.pk for c in visible if permissions.can_decide(request.user, c)]
         queryset = super().get_queryset(request).select_related("nomination__competition")
-        return queryset.filter(nomination__competition__in=_visible_competition_ids(request))
+        return queryset.filter(nomination__competition__in=visible).annotate(
+            # For the decision column: whether this user records the decision on the row.
+            viewer_decides=Case(
+                When(nomination__competition__in=deciding, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -553,7 +626,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def decision(self, finalist) -> str:
         """Links to record the jury's decision on this finalist, for the chair while the
         decision is open (each leads to a confirmation page)."""
-        if not permissions.can_decide(self._request.user, finalist.nomination.competition):
+        if not finalist.viewer_decides:
             return ""
         url = reverse("admin:jury_finalist_decide_one", args=[finalist.pk])
         return format_html(
@@ -565,10 +638,6 @@ class FinalistAdmin(SimpleHistoryAdmin):
             Recognition.HONOURABLE_MENTION,
             gettext("Kunniakirja…"),
         )
-
-    def changelist_view(self, request, extra_context=None):
-        self._request = request  # for the decision column's permission
-        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
