@@ -53,7 +53,9 @@ def _has_seat(request) -> bool:
 def _visible_competition_ids(request) -> list[int]:
     """``permissions.years_overseen_by``, once per request (the admin asks often)."""
     if not hasattr(request, "_jury_visible_ids"):
-        request._jury_visible_ids = permissions.years_overseen_by(request.user)
+        request._jury_visible_ids = permissions.years_overseen_by(
+            request.user, seated=_has_seat(request)
+        )
     return request._jury_visible_ids
 
 

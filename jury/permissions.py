@@ -62,12 +62,15 @@ def can_seat_jurors(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("jury.change_jurymember"))
 
 
-def years_overseen_by(user) -> list[int]:
+def years_overseen_by(user, *, seated: bool | None = None) -> list[int]:
     """The years whose ranking and panel the user may follow: every year for staff who
-    oversee the jury without sitting on a panel, otherwise the years they chair."""
+    oversee the jury without sitting on a panel, otherwise the years they chair.
+    ``seated`` passes on ``sits_on_a_panel(user)`` when the caller already knows it."""
     if not user.is_authenticated:
         return []
-    if can_oversee_jury(user) and not sits_on_a_panel(user):
+    if seated is None:
+        seated = sits_on_a_panel(user)
+    if can_oversee_jury(user) and not seated:
         years = Competition.objects.all()
     else:
         years = Competition.objects.filter(
