@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -27,7 +28,7 @@ from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.templatetags.site_tags import moment
-from jury import permissions, queries, services, statistics
+from jury import permissions, queries, services, sql, statistics
 from jury.enums import Recognition
 from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
 from jury.models import (
@@ -245,6 +246,26 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 RANK_PARAMETER = "jarjestys"
 
 
+def _standings(request, competition_ids) -> dict:
+    """The normalised standings of the years shown, once per request."""
+    if not hasattr(request, "_jury_standings"):
+        table = {}
+        for competition_id in competition_ids:
+            table.update(statistics.standings(competition_id))
+        request._jury_standings = table
+    return request._jury_standings
+
+
+class RankingChangeList(ChangeList):
+    """The ranking's list, with each row's standing (jurors' totals) attached for its page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        table = _standings(request, _visible_competition_ids(request))
+        for entry in self.result_list:
+            entry.standing = table.get(entry.pk)
+
+
 class RankingPaginator(Paginator):
     """Counts the rows without computing their aggregates (which the count does not need)."""
 
@@ -335,30 +356,25 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         visible = _visible_competition_ids(request)
         mine = JuryMember.objects.filter(user=request.user).values("pk")
-        table = {}
-        for competition_id in visible:
-            table.update(statistics.standings(competition_id))
-
-        def column(attribute):
-            # Computed in numpy (jury/statistics.py), carried into SQL so it sorts there.
-            if not table:
-                return Value(None, output_field=FloatField())
-            return Case(
-                *(When(pk=pk, then=Value(getattr(s, attribute))) for pk, s in table.items()),
-                default=Value(None),
-                output_field=FloatField(),
-            )
+        table = _standings(request, visible)
+        # The normalised total is computed in numpy (jury/statistics.py) and carried into SQL
+        # so that the page can sort by it; the jurors' spread is attached to the page's rows.
+        normalised = (
+            sql.nomination_value({pk: s.normalised for pk, s in table.items()})
+            if table
+            else Value(None, output_field=FloatField())
+        )
 
         return queries.ranking(RankingEntry.objects.filter(competition__in=visible)).annotate(
             viewer_conflict=Exists(
                 ConflictOfInterest.objects.filter(nomination=OuterRef("pk"), juror__in=mine)
             ),
             finalist_exists=Exists(Finalist.objects.filter(nomination=OuterRef("pk"))),
-            normalised_total=column("normalised"),
-            juror_total_mean=column("juror_mean"),
-            juror_total_median=column("juror_median"),
-            juror_total_sd=column("juror_sd"),
+            normalised_total=normalised,
         )
+
+    def get_changelist(self, request, **kwargs):
+        return RankingChangeList
 
     def has_view_permission(self, request, obj=None) -> bool:
         return bool(_visible_competition_ids(request))
@@ -387,9 +403,10 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("arvioijien summat: ka / md / kh"))
     def juror_totals(self, entry) -> str:
-        if entry.viewer_conflict or entry.juror_total_mean is None:
+        standing = getattr(entry, "standing", None)
+        if entry.viewer_conflict or standing is None:
             return "–"
-        figures = (entry.juror_total_mean, entry.juror_total_median, entry.juror_total_sd)
+        figures = (standing.juror_mean, standing.juror_median, standing.juror_sd)
         return " / ".join(f"{f:.1f}".replace(".", ",") for f in figures)
 
     @admin.display(description=_("arvioijia"), ordering=downwards_first("juror_count"))
@@ -444,8 +461,15 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "Finalisti",
             ]
         )
+        table = _standings(request, _visible_competition_ids(request))
         for entry in queryset:
             hidden = entry.viewer_conflict
+            standing = table.get(entry.pk)
+            spread = (
+                (None, None, None)
+                if hidden or standing is None
+                else (standing.juror_mean, standing.juror_median, standing.juror_sd)
+            )
             dataset.append(
                 [
                     entry.competition.year,
@@ -454,9 +478,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     *[None if hidden else getattr(entry, f"mean_{n}") for n in numbers],
                     None if hidden else entry.total,
                     None if hidden else entry.normalised_total,
-                    None if hidden else entry.juror_total_mean,
-                    None if hidden else entry.juror_total_median,
-                    None if hidden else entry.juror_total_sd,
+                    *spread,
                     entry.juror_count,
                     "" if hidden else ("kyllä" if entry.disagreement else ""),
                     entry.conflict_count,

@@ -58,25 +58,28 @@ def standings(competition_id: int) -> dict[int, Standing]:
     safe = np.where(spreads > 0, spreads, 1.0)
     z = np.where(spreads[juror_index] > 0, (values - means[juror_index]) / safe[juror_index], 0.0)
 
-    sheets: dict[tuple[int, int], list[float]] = {}
-    for (juror, nomination), raw, standard in zip(
-        data[:, :2].astype(int).tolist(), values.tolist(), z.tolist(), strict=True
-    ):
-        total = sheets.setdefault((juror, nomination), [0.0, 0.0])
-        total[0] += raw
-        total[1] += standard
-    by_nomination: dict[int, list[tuple[float, float]]] = {}
-    for (_juror, nomination), (raw, standard) in sheets.items():
-        by_nomination.setdefault(nomination, []).append((raw, standard))
-    result = {}
-    for nomination, totals in by_nomination.items():
-        raw = np.array([t[0] for t in totals])
-        standard = np.array([t[1] for t in totals])
-        result[nomination] = Standing(
-            normalised=float(standard.mean()),
-            juror_mean=float(raw.mean()),
-            juror_median=float(np.median(raw)),
-            juror_sd=float(raw.std()),
-            jurors=len(totals),
+    # Each juror's sheet for a nomination: its raw total and its standardised total.
+    sheet_keys, sheet_index = np.unique(data[:, :2], axis=0, return_inverse=True)
+    raw_totals = np.bincount(sheet_index, weights=values)
+    z_totals = np.bincount(sheet_index, weights=z)
+    # Then per nomination, over its jurors' sheets.
+    nominations, group = np.unique(sheet_keys[:, 1], return_inverse=True)
+    jurors = np.bincount(group)
+    normalised = np.bincount(group, weights=z_totals) / jurors
+    juror_mean = np.bincount(group, weights=raw_totals) / jurors
+    juror_sd = np.sqrt(np.bincount(group, weights=(raw_totals - juror_mean[group]) ** 2) / jurors)
+    order = np.lexsort((raw_totals, group))  # each nomination's totals together, ascending
+    starts = np.concatenate(([0], np.cumsum(jurors)[:-1]))
+    ordered = raw_totals[order]
+    juror_median = (ordered[starts + (jurors - 1) // 2] + ordered[starts + jurors // 2]) / 2
+    result = {
+        int(nomination): Standing(
+            normalised=float(normalised[n]),
+            juror_mean=float(juror_mean[n]),
+            juror_median=float(juror_median[n]),
+            juror_sd=float(juror_sd[n]),
+            jurors=int(jurors[n]),
         )
+        for n, nomination in enumerate(nominations)
+    }
     return result

@@ -94,3 +94,25 @@ def test_the_chair_ranks_by_the_normalised_total_and_the_export_carries_both(cli
     header = next(csv.reader(io.StringIO(export)))
     assert "Yhteensä" in header
     assert "Normalisoitu" in header
+
+
+def test_the_sql_lookup_agrees_with_the_standings_it_carries():
+    from jury import sql
+    from nominations.models import Nomination
+
+    competition = CompetitionFactory(review=True)
+    a, b = JuryMemberFactory.create_batch(2, competition=competition)
+    nominations = NominationFactory.create_batch(3, competition=competition)
+    unscored = NominationFactory(competition=competition)
+    for n, nomination in enumerate(nominations):
+        give(a, nomination, [1 + n, 2, 3, 4])
+        give(b, nomination, [5, 4 - n, 3, 2])
+    table = standings(competition.pk)
+
+    looked_up = dict(
+        Nomination.objects.filter(competition=competition)
+        .annotate(value=sql.nomination_value({pk: s.normalised for pk, s in table.items()}))
+        .values_list("pk", "value")
+    )
+
+    assert looked_up == {**{pk: s.normalised for pk, s in table.items()}, unscored.pk: None}
