@@ -304,7 +304,6 @@ def _mean_column(number: int):
 class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "practice_name",
-        "year",
         "mean_1",
         "mean_2",
         "mean_3",
@@ -350,6 +349,8 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 **(extra_context or {}),
                 "criteria_legend": criteria,
                 "rank_normalised": request._rank_normalised,
+                # Every column fits 1280 px without the admin's navigation beside the table.
+                "is_nav_sidebar_enabled": False,
             },
         )
 

@@ -388,7 +388,7 @@ def test_the_ranking_opens_best_first_with_the_unscored_last(client, chair, pane
         give(juror, best, [5, 5, 4, 5])
         give(juror, weakest, [1, 2, 1, 2])
     login(client, chair)
-    total_column = 7  # the list_display position of "yhteensä"
+    total_column = 6  # the list_display position of "yhteensä" (0 is the checkbox)
 
     assert _ranking_rows(client) == ["Paras", "Keskitaso", "Heikoin", "Arvioimatta"]
     assert _ranking_rows(client, f"?o={total_column}") == [
