@@ -3,20 +3,21 @@ from django.contrib.auth.models import Group
 
 from hyvakaytanto.models import Criterion
 from tests.admin_login import admin_login
-from tests.factories.hyvakaytanto import CompetitionFactory
-from tests.factories.jury import JuryMemberFactory, StaffUserFactory
+from tests.factories.jury import JuryMemberFactory
 from tests.factories.nominations import NominationFactory
 
+# The jury's tests name the root conftest's roles as the jury sees them.
+
 
 @pytest.fixture
-def panel_year(db):
+def panel_year(this_year):
     """A competition whose jury is scoring now."""
-    return CompetitionFactory(review=True)
+    return this_year
 
 
 @pytest.fixture
-def juror(panel_year):
-    return JuryMemberFactory(competition=panel_year)
+def juror(juror_seat):
+    return juror_seat
 
 
 @pytest.fixture
@@ -25,22 +26,21 @@ def other_juror(panel_year):
 
 
 @pytest.fixture
-def chair(panel_year):
-    return JuryMemberFactory(competition=panel_year, chair=True)
+def chair(chair_seat):
+    return chair_seat
 
 
 @pytest.fixture
-def foreign_juror(db):
+def foreign_juror(other_years_juror):
     """A juror on another year's panel."""
-    return JuryMemberFactory(competition=CompetitionFactory(review=True))
+    return other_years_juror
 
 
 @pytest.fixture
-def communications(db):
+def communications(staff):
     """Communications staff: no seat on any panel, the Viestintä group's permissions."""
-    user = StaffUserFactory(groups=["Viestintä"])
-    assert Group.objects.get(name="Viestintä") in user.groups.all()
-    return user
+    assert Group.objects.get(name="Viestintä") in staff.groups.all()
+    return staff
 
 
 @pytest.fixture
