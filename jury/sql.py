@@ -14,6 +14,6 @@ NOMINATION_VALUE_SQL = "(%s::float8[])[array_position(%s::bigint[], nominations_
 def nomination_value(values_by_id: dict[int, float]) -> RawSQL:
     ids = list(values_by_id)
     # A constant fragment; the ids and values are bound as parameters, never formatted in.
-    return RawSQL(  # noqa: S611
+    return RawSQL(  # noqa: S611 # nosec B611
         NOMINATION_VALUE_SQL, ([values_by_id[i] for i in ids], ids), output_field=FloatField()
     )
