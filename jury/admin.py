@@ -244,6 +244,8 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- The chair's ranking ------------------------------------------------------------------
 
 RANK_PARAMETER = "jarjestys"
+# The shortlist's usual size: the reliability report asks how stable the top four are.
+FINALISTS_PLANNED = 4
 
 
 def _standings(request, competition_ids) -> dict:
@@ -349,6 +351,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 **(extra_context or {}),
                 "criteria_legend": criteria,
                 "rank_normalised": request._rank_normalised,
+                "overseen_years": _visible_competition_ids(request)[:1],
                 # Every column fits 1280 px without the admin's navigation beside the table.
                 "is_nav_sidebar_enabled": False,
             },
@@ -376,6 +379,53 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return RankingChangeList
+
+    def get_urls(self):
+        return [
+            path(
+                "luotettavuus/<int:competition_id>/",
+                self.admin_site.admin_view(self.reliability_view),
+                name="jury_rankingentry_reliability",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reliability_view(self, request, competition_id: int):
+        """How sure the jury can be of its ranking, in plain Finnish (jury/statistics.py)."""
+        if competition_id not in _visible_competition_ids(request):
+            raise Http404
+        competition = get_object_or_404(Competition, pk=competition_id)
+        report = statistics.reliability(competition_id, top_n=FINALISTS_PLANNED)
+        names = dict(
+            competition.nominations.filter(pk__in=report.top_probability).values_list(
+                "pk", "practice_name"
+            )
+        )
+        seats = {
+            seat.pk: str(seat)
+            for seat in JuryMember.objects.filter(competition=competition).select_related("user")
+        }
+        return TemplateResponse(
+            request,
+            "admin/jury/rankingentry/reliability.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Kuinka varma raati voi olla? %(year)s")
+                % {"year": competition.year},
+                "report": report,
+                "top_n": FINALISTS_PLANNED,
+                "criteria": Criterion.objects.order_by("number"),
+                "stability": sorted(
+                    ((names.get(pk, pk), share) for pk, share in report.top_probability.items()),
+                    key=lambda row: -row[1],
+                ),
+                "leniency": sorted(
+                    ((seats.get(pk, pk), offset) for pk, offset in report.leniency.items()),
+                    key=lambda row: row[1],
+                ),
+            },
+        )
 
     def has_view_permission(self, request, obj=None) -> bool:
         return bool(_visible_competition_ids(request))

@@ -83,3 +83,84 @@ def standings(competition_id: int) -> dict[int, Standing]:
         for n, nomination in enumerate(nominations)
     }
     return result
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How sure the jury can be of its own ranking (see ``reliability``)."""
+
+    alpha_by_criterion: dict  # criterion number → Krippendorff's alpha (interval), or None
+    alpha_overall: float | None
+    leniency: dict  # juror id → mean offset of their scores from the panel's, per score
+    top_probability: dict  # nomination id → share of resamples in which it is in the top N
+    leader_probability: float  # the current leader's share of resamples in which it is first
+    boundary_uncertain: bool  # the shortlist's boundary lies within the noise
+
+
+def reliability(
+    competition_id: int, *, top_n: int = 4, resamples: int = 1000, seed: int = 0
+) -> Reliability:
+    """Krippendorff's alpha per criterion and overall, each juror's leniency, and a bootstrap
+    over jurors: resampling the panel with replacement ``resamples`` times, how often each
+    nomination stays in the top ``top_n`` by mean sheet total, and how often the leader stays
+    first. Reproducible with ``seed``. One query."""
+    import krippendorff
+
+    rows = list(
+        Score.objects.filter(
+            juror__competition_id=competition_id,
+            nomination__state=NominationState.SUBMITTED,
+        ).values_list("juror_id", "nomination_id", "criterion__number", "value")
+    )
+    if not rows:
+        return Reliability({}, None, {}, {}, 0.0, False)
+    data = np.array(rows, dtype=float)
+    jurors, j = np.unique(data[:, 0], return_inverse=True)
+    nominations, n = np.unique(data[:, 1], return_inverse=True)
+    criteria, c = np.unique(data[:, 2], return_inverse=True)
+    cube = np.full((len(jurors), len(nominations), len(criteria)), np.nan)
+    cube[j, n, c] = data[:, 3]
+
+    def alpha(matrix) -> float | None:
+        # Alpha needs at least two rated units with two values each.
+        if np.sum(np.sum(~np.isnan(matrix), axis=0) >= 2) < 2:
+            return None
+        return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
+
+    by_criterion = {int(number): alpha(cube[:, :, k]) for k, number in enumerate(criteria)}
+    overall = alpha(cube.reshape(len(jurors), -1))
+
+    panel_mean = np.nanmean(cube, axis=0)  # nominations × criteria
+    leniency = {
+        int(juror): float(np.nanmean(cube[i] - panel_mean)) for i, juror in enumerate(jurors)
+    }
+
+    totals = np.sum(cube, axis=2)  # a sheet's total, NaN where the sheet is incomplete
+    current = np.nanmean(totals, axis=0)
+    order = np.argsort(-np.nan_to_num(current, nan=-np.inf), kind="stable")
+    top = min(top_n, len(nominations))
+    leader = order[0]
+    rng = np.random.default_rng(seed)
+    in_top = np.zeros(len(nominations))
+    leader_first = 0
+    for _ in range(resamples):
+        sample = totals[rng.integers(0, len(jurors), len(jurors))]
+        with np.errstate(invalid="ignore"):
+            counts = np.sum(~np.isnan(sample), axis=0)
+            means = np.where(counts > 0, np.nansum(sample, axis=0) / np.maximum(counts, 1), -np.inf)
+        # Equal means are put in random order: a tie is a tie, not a win for the older row.
+        ranked = np.lexsort((rng.random(len(means)), -means))
+        in_top[ranked[:top]] += 1
+        leader_first += ranked[0] == leader
+    share = in_top / resamples
+    probabilities = {int(nominations[i]): float(share[i]) for i in range(len(nominations))}
+    inside, outside = order[:top], order[top:]
+    uncertain = bool(np.any(share[inside] < 0.8) or (len(outside) and np.any(share[outside] > 0.2)))
+    return Reliability(
+        alpha_by_criterion=by_criterion,
+        alpha_overall=overall,
+        leniency=leniency,
+        top_probability=probabilities,
+        leader_probability=leader_first / resamples,
+        boundary_uncertain=uncertain,
+    )

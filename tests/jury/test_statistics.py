@@ -116,3 +116,98 @@ def test_the_sql_lookup_agrees_with_the_standings_it_carries():
     )
 
     assert looked_up == {**{pk: s.normalised for pk, s in table.items()}, unscored.pk: None}
+
+
+def test_alpha_matches_the_krippendorff_package_with_a_recusal():
+    import krippendorff
+    import numpy as np
+
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    a, b, c = JuryMemberFactory.create_batch(3, competition=competition)
+    n1, n2, n3 = NominationFactory.create_batch(3, competition=competition)
+    sheets = {
+        (a, n1): [5, 4, 4, 3],
+        (a, n2): [2, 3, 2, 2],
+        (a, n3): [4, 4, 3, 4],
+        (b, n1): [4, 4, 5, 3],
+        (b, n2): [3, 2, 2, 3],
+        (c, n2): [1, 2, 3, 2],
+        (c, n3): [5, 4, 4, 4],
+    }
+    ConflictFactory(juror=c, nomination=n1)  # the recusal: an empty cell
+    for (juror, nomination), values in sheets.items():
+        give(juror, nomination, values)
+    nan = np.nan
+    first_criterion = np.array([[5, 2, 4], [4, 3, nan], [nan, 1, 5]])
+
+    report = reliability(competition.pk, resamples=10)
+
+    expected = krippendorff.alpha(reliability_data=first_criterion, level_of_measurement="interval")
+    assert report.alpha_by_criterion[1] == pytest.approx(expected)
+
+
+def test_the_bootstrap_is_reproducible_and_certain_when_jurors_agree():
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    jurors = JuryMemberFactory.create_batch(3, competition=competition)
+    nominations = NominationFactory.create_batch(5, competition=competition)
+    for juror in jurors:  # identical jurors: the same clear order, 5 down to 1
+        for rank, nomination in enumerate(nominations):
+            give(juror, nomination, [5 - rank] * 4)
+
+    first = reliability(competition.pk, top_n=2, resamples=1000, seed=7)
+    again = reliability(competition.pk, top_n=2, resamples=1000, seed=7)
+
+    assert first == again
+    assert first.top_probability[nominations[0].pk] == 1.0
+    assert first.top_probability[nominations[4].pk] == 0.0
+    assert first.leader_probability == 1.0
+    assert first.boundary_uncertain is False
+
+
+def test_a_tie_on_the_shortlists_boundary_is_flagged():
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    a, b = JuryMemberFactory.create_batch(2, competition=competition)
+    best, second, tied = NominationFactory.create_batch(3, competition=competition)
+    give(a, best, [5, 5, 5, 5])
+    give(b, best, [5, 5, 5, 5])
+    give(a, second, [5, 4, 4, 4])  # a prefers the second,
+    give(b, second, [3, 3, 3, 3])
+    give(a, tied, [3, 3, 3, 3])  # b the third: on average a tie for the second place
+    give(b, tied, [5, 4, 4, 4])
+
+    report = reliability(competition.pk, top_n=2, resamples=1000, seed=1)
+
+    assert report.boundary_uncertain is True
+    assert report.top_probability[best.pk] == 1.0
+
+
+def test_the_chair_reads_the_reliability_report_in_finnish_and_a_member_cannot(client):
+    from django.urls import reverse
+
+    from tests.jury.conftest import login
+
+    competition = CompetitionFactory(review=True)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    member = JuryMemberFactory(competition=competition)
+    for nomination in NominationFactory.create_batch(5, competition=competition):
+        give(chair, nomination, [4, 3, 4, 3])
+        give(member, nomination, [3, 4, 3, 4])
+    url = reverse("admin:jury_rankingentry_reliability", args=[competition.pk])
+
+    login(client, chair)
+    ranking_page = client.get(reverse("admin:jury_rankingentry_changelist")).content.decode()
+    report = client.get(url).content.decode()
+    login(client, member)
+    refused = client.get(url)
+
+    assert url in ranking_page
+    assert "Krippendorffin alfa" in report
+    assert "nykyinen kärki pysyy ensimmäisenä" in report
+    assert "Varoitus: finalistien raja on raadin oman vaihtelun sisällä" in report
+    assert refused.status_code == 404
