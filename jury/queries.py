@@ -116,10 +116,13 @@ def nominations_for_juror(user) -> QuerySet[Nomination]:
     )
 
 
-def next_for_juror(user, *, after=None) -> Nomination | None:
-    """The first nomination in the juror's order, in the newest year they sit on, that they
-    have neither scored fully nor declared a conflict with (``after`` left out)."""
+def next_for_juror(user, *, after=None, competition=None) -> Nomination | None:
+    """The first nomination in the juror's order, in the newest year they sit on (or in
+    ``competition``), that they have neither scored fully nor declared a conflict with
+    (``after`` left out)."""
     remaining = nominations_for_juror(user).filter(my_done=False)
+    if competition is not None:
+        remaining = remaining.filter(competition=competition)
     if after is not None:
         remaining = remaining.filter(competition_id=after.competition_id).exclude(pk=after.pk)
     return remaining.first()

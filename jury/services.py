@@ -282,8 +282,8 @@ def juror_mark_done(*, seat: JuryMember) -> JuryMember:
     seat = _locked_seat(seat)
     if not scoring_is_open(seat.competition):
         raise ValidationError(_("Arviointiaika ei ole käynnissä."))
-    left = next_for_juror(seat.user, after=None)
-    if left is not None and left.competition_id == seat.competition_id:
+    left = next_for_juror(seat.user, competition=seat.competition)
+    if left is not None:
         raise ValidationError(
             _("Arvioimatta on vielä ehdotuksia, esimerkiksi ”%(name)s”.")
             % {"name": left.practice_name}

@@ -232,3 +232,21 @@ def test_the_jurors_list_shows_the_nominations_in_their_own_order(client, panel_
 
     shown = [name for _, name in sorted((html.index(n), n) for n in names.values())]
     assert shown == [names[pk] for pk in order_of(juror)]
+
+
+def test_done_is_refused_for_an_unscored_year_while_a_newer_year_has_work_too():
+    from django.core.exceptions import ValidationError
+
+    from jury import services
+
+    older = CompetitionFactory(review=True, year=2040)
+    newer = CompetitionFactory(review=True, year=2041)
+    seat = JuryMemberFactory(competition=older)
+    JuryMemberFactory(competition=newer, user=seat.user)
+    NominationFactory(competition=older)
+    NominationFactory(competition=newer)
+
+    with pytest.raises(ValidationError, match="Arvioimatta on vielä ehdotuksia"):
+        services.juror_mark_done(seat=seat)
+    seat.refresh_from_db()
+    assert seat.done_at is None
