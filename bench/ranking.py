@@ -1,6 +1,7 @@
 """How long the jury's ranking takes at 1,000 nominations × 15 jurors × 4 criteria: the raw
-ranking query, the normalised standings (jury/statistics.py; target under 0.5 s) and the
-chair's ranking page, which shows both.
+ranking query, the normalised standings (jury/statistics.py; target under 0.5 s), the
+reliability report (alpha, leniency, agreement, position check and 1,000 bootstrap resamples)
+and the chair's ranking page, which shows both totals.
 
     .venv/bin/python bench/ranking.py [--nominations 1000] [--jurors 15] [--runs 7]
 
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyvakaytanto.settings_test")
 
 import django
+import numpy as np
 
 django.setup()
 
@@ -49,12 +51,19 @@ def fill(nominations: int, jurors: int):
         fixtures.nomination(competition, n) for n in range(nominations)
     )
     criteria = list(Criterion.objects.all())
+    # A year as juries score: each practice has its own quality, each juror their own
+    # strictness, and every score some noise; seeded, so every run fills the same year.
+    rng = np.random.default_rng(2026)
+    quality = rng.normal(0, 0.8, len(rows))
+    strictness = rng.normal(0, 0.5, len(seats))
+    noise = rng.normal(0, 0.7, (len(rows), len(seats), len(criteria)))
+    values = np.clip(np.rint(3 + quality[:, None, None] + strictness[None, :, None] + noise), 1, 5)
     Score.objects.bulk_create(
         (
-            Score(juror=s, nomination=nom, criterion=c, value=1 + (nom.pk + s.pk + c.pk) % 5)
-            for nom in rows
-            for s in seats
-            for c in criteria
+            Score(juror=s, nomination=nom, criterion=c, value=int(values[n, j, k]))
+            for n, nom in enumerate(rows)
+            for j, s in enumerate(seats)
+            for k, c in enumerate(criteria)
         ),
         batch_size=10_000,
     )
@@ -86,7 +95,7 @@ def main() -> None:
     try:
         from jury.models import Score
         from jury.queries import ranking
-        from jury.statistics import standings
+        from jury.statistics import reliability, standings
 
         started = time.perf_counter()
         competition, chair = fill(args.nominations, args.jurors)
@@ -99,6 +108,7 @@ def main() -> None:
             print(ranking(competition.nominations.all()).explain(analyze=True))
         query_ms = timed(lambda: list(ranking(competition.nominations.all())), args.runs)
         normalised_ms = timed(lambda: standings(competition.pk), args.runs)
+        report_ms = timed(lambda: reliability(competition.pk), args.runs)
         raw_top = [n.pk for n in ranking(competition.nominations.all())[:5]]
         table = standings(competition.pk)
         normalised_top = sorted(table, key=lambda pk: -table[pk].normalised)[:5]
@@ -112,11 +122,16 @@ def main() -> None:
         if status != 200:
             raise SystemExit(f"the ranking page answered {status}, not 200")
         page_ms = timed(lambda: client.get(url), args.runs)
+        normalised_page_ms = timed(
+            lambda: client.get(url, {"jarjestys": "normalisoitu"}), args.runs
+        )
 
         for label, values in [
             ("ranking query", query_ms),
             ("normalised standings", normalised_ms),
+            ("reliability report", report_ms),
             ("ranking admin page", page_ms),
+            ("… ranked normalised", normalised_page_ms),
         ]:
             print(
                 f"{label:>20}: median {statistics.median(values):7.1f} ms, "

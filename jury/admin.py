@@ -258,6 +258,35 @@ def _standings(request, competition_ids) -> dict:
     return request._jury_standings
 
 
+# The stability chart: one bar per nomination, at most this many (the rest are in the table).
+CHART_ROWS = 12
+CHART_ROW_HEIGHT = 22
+CHART_BAR_WIDTH = 300
+
+
+def _stability_chart(stability: list) -> dict:
+    """Bars for the nominations most often in the top N, sized for an inline SVG (no script,
+    no style attribute the content security policy would refuse)."""
+    rows = [
+        {
+            "name": name,
+            "share": share,
+            "percent": round(share * 100),
+            "width": round(share * CHART_BAR_WIDTH),
+            "text_x": 276 + round(share * CHART_BAR_WIDTH),
+            "bar_y": n * CHART_ROW_HEIGHT + 3,
+            "text_y": n * CHART_ROW_HEIGHT + 15,
+        }
+        for n, (name, share) in enumerate(stability[:CHART_ROWS])
+    ]
+    return {
+        "rows": rows,
+        "height": len(rows) * CHART_ROW_HEIGHT,
+        # Where a share of 0.8 lies: inside the top N less often than that is "not sure".
+        "threshold_x": 270 + round(CHART_BAR_WIDTH * 0.8),
+    }
+
+
 class RankingChangeList(ChangeList):
     """The ranking's list, with each row's standing (jurors' totals) attached for its page."""
 
@@ -321,7 +350,9 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["competition"]
     search_fields = ["practice_name", "organisations"]
     actions = ["shortlist", "export_csv", "export_xlsx"]
-    list_per_page = 500
+    # A year brings 20–60 nominations, all on one page; at 1,000 (bench/ranking.py) the admin
+    # takes 2.7 ms a row to render, so a page of 100 keeps it near half a second.
+    list_per_page = 100
     # The full count would run every aggregate once more; the filtered count is enough.
     show_full_result_count = False
     paginator = RankingPaginator
@@ -405,6 +436,10 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             seat.pk: str(seat)
             for seat in JuryMember.objects.filter(competition=competition).select_related("user")
         }
+        stability = sorted(
+            ((names.get(pk, pk), share) for pk, share in report.top_probability.items()),
+            key=lambda row: -row[1],
+        )
         return TemplateResponse(
             request,
             "admin/jury/rankingentry/reliability.html",
@@ -416,14 +451,18 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "report": report,
                 "top_n": FINALISTS_PLANNED,
                 "criteria": Criterion.objects.order_by("number"),
-                "stability": sorted(
-                    ((names.get(pk, pk), share) for pk, share in report.top_probability.items()),
-                    key=lambda row: -row[1],
-                ),
-                "leniency": sorted(
-                    ((seats.get(pk, pk), offset) for pk, offset in report.leniency.items()),
-                    key=lambda row: row[1],
-                ),
+                "stability": stability,
+                "stability_chart": _stability_chart(stability),
+                "min_positions": statistics.MIN_POSITIONS,
+                "jurors": [
+                    {
+                        "name": seats.get(pk, pk),
+                        "leniency": offset,
+                        "agreement": report.agreement.get(pk),
+                        "position": report.positions.get(pk),
+                    }
+                    for pk, offset in sorted(report.leniency.items(), key=lambda row: row[1])
+                ],
             },
         )
 

@@ -16,6 +16,7 @@ numpy rather than SQL window functions: the computation reads as the formula it 
 year of 1,000 nominations × 15 jurors × 4 criteria takes milliseconds (bench/ranking.py).
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,25 +87,96 @@ def standings(competition_id: int) -> dict[int, Standing]:
 
 
 @dataclass(frozen=True)
+class PositionCheck:
+    """Whether a juror's scores drift with the position in which they met the nominations.
+
+    ``correlation`` is Spearman's rank correlation between the position in the juror's own
+    order and how far the juror's sheet total lies above the rest of the panel's mean total
+    for the same nomination (so that a nomination's own quality does not count); negative when
+    the juror scores lower the further they get. ``drifts`` when it is unlikely by chance: a
+    two-sided p below 0.05 divided by the number of jurors checked (Bonferroni), so that a
+    panel of fifteen does not flag someone by chance every other year."""
+
+    correlation: float | None  # None: fewer than MIN_POSITIONS nominations to compare
+    nominations: int
+    drifts: bool
+
+
+# Below this a rank correlation says nothing a chair should act on.
+MIN_POSITIONS = 8
+
+
+@dataclass(frozen=True)
 class Reliability:
     """How sure the jury can be of its own ranking (see ``reliability``)."""
 
     alpha_by_criterion: dict  # criterion number → Krippendorff's alpha (interval), or None
     alpha_overall: float | None
     leniency: dict  # juror id → mean offset of their scores from the panel's, per score
+    agreement: dict  # juror id → correlation of their totals with the others' mean, or None
+    positions: dict  # juror id → PositionCheck
     top_probability: dict  # nomination id → share of resamples in which it is in the top N
     leader_probability: float  # the current leader's share of resamples in which it is first
     boundary_uncertain: bool  # the shortlist's boundary lies within the noise
 
 
+def _pearson(x, y) -> float | None:
+    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return None
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _ranks(values):
+    """Average ranks (ties share the mean of their places), as Spearman's correlation needs."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values))
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return (np.bincount(inverse, weights=ranks) / counts)[inverse]
+
+
+def _column_means(matrix, empty=np.nan):
+    """Each column's mean over its filled (not NaN) cells, ``empty`` where none is filled."""
+    counted = np.sum(~np.isnan(matrix), axis=0)
+    return np.where(counted > 0, np.nansum(matrix, axis=0) / np.maximum(counted, 1), empty)
+
+
+def _position_checks(positions: dict, jurors, nominations, offsets) -> dict:
+    """Each juror's PositionCheck (see its docstring). ``offsets`` is jurors × nominations:
+    each sheet total minus the rest of the panel's mean for the nomination."""
+    checked = {}
+    for i, juror in enumerate(jurors):
+        order = positions.get(int(juror), {})
+        keep = ~np.isnan(offsets[i]) & np.array([int(n) in order for n in nominations])
+        if keep.sum() < MIN_POSITIONS:
+            checked[int(juror)] = (None, int(keep.sum()))
+            continue
+        place = np.array([order[int(n)] for n in nominations[keep]], dtype=float)
+        rho = _pearson(_ranks(place), _ranks(offsets[i][keep]))
+        checked[int(juror)] = (rho, int(keep.sum()))
+    tests = sum(1 for rho, _ in checked.values() if rho is not None) or 1
+    result = {}
+    for juror, (rho, count) in checked.items():
+        drifts = False
+        if rho is not None:
+            # Under no drift, rho·√(n−1) is close to standard normal.
+            p = math.erfc(abs(rho) * math.sqrt(count - 1) / math.sqrt(2))
+            drifts = p < 0.05 / tests
+        result[juror] = PositionCheck(correlation=rho, nominations=count, drifts=drifts)
+    return result
+
+
 def reliability(
     competition_id: int, *, top_n: int = 4, resamples: int = 1000, seed: int = 0
 ) -> Reliability:
-    """Krippendorff's alpha per criterion and overall, each juror's leniency, and a bootstrap
-    over jurors: resampling the panel with replacement ``resamples`` times, how often each
-    nomination stays in the top ``top_n`` by mean sheet total, and how often the leader stays
-    first. Reproducible with ``seed``. One query."""
+    """Krippendorff's alpha per criterion and overall, each juror's leniency, agreement with
+    the others and position check, and a bootstrap over jurors: resampling the panel with
+    replacement ``resamples`` times, how often each nomination stays in the top ``top_n`` by
+    mean sheet total, and how often the leader stays first. Reproducible with ``seed``.
+    Three queries."""
     import krippendorff
+
+    from jury.queries import seat_positions
 
     rows = list(
         Score.objects.filter(
@@ -113,7 +185,7 @@ def reliability(
         ).values_list("juror_id", "nomination_id", "criterion__number", "value")
     )
     if not rows:
-        return Reliability({}, None, {}, {}, 0.0, False)
+        return Reliability({}, None, {}, {}, {}, {}, 0.0, False)
     data = np.array(rows, dtype=float)
     jurors, j = np.unique(data[:, 0], return_inverse=True)
     nominations, n = np.unique(data[:, 1], return_inverse=True)
@@ -136,7 +208,18 @@ def reliability(
     }
 
     totals = np.sum(cube, axis=2)  # a sheet's total, NaN where the sheet is incomplete
-    current = np.nanmean(totals, axis=0)
+    others_mean = np.array(
+        [_column_means(np.delete(totals, i, axis=0)) for i in range(len(jurors))]
+    )
+    agreement = {}
+    for i, juror in enumerate(jurors):
+        both = ~np.isnan(totals[i]) & ~np.isnan(others_mean[i])
+        agreement[int(juror)] = _pearson(totals[i][both], others_mean[i][both])
+    positions = _position_checks(
+        seat_positions(competition_id), jurors, nominations, totals - others_mean
+    )
+
+    current = _column_means(totals)
     order = np.argsort(-np.nan_to_num(current, nan=-np.inf), kind="stable")
     top = min(top_n, len(nominations))
     leader = order[0]
@@ -145,9 +228,7 @@ def reliability(
     leader_first = 0
     for _ in range(resamples):
         sample = totals[rng.integers(0, len(jurors), len(jurors))]
-        with np.errstate(invalid="ignore"):
-            counts = np.sum(~np.isnan(sample), axis=0)
-            means = np.where(counts > 0, np.nansum(sample, axis=0) / np.maximum(counts, 1), -np.inf)
+        means = _column_means(sample, empty=-np.inf)
         # Equal means are put in random order: a tie is a tie, not a win for the older row.
         ranked = np.lexsort((rng.random(len(means)), -means))
         in_top[ranked[:top]] += 1
@@ -160,6 +241,8 @@ def reliability(
         alpha_by_criterion=by_criterion,
         alpha_overall=overall,
         leniency=leniency,
+        agreement=agreement,
+        positions=positions,
         top_probability=probabilities,
         leader_probability=leader_first / resamples,
         boundary_uncertain=uncertain,

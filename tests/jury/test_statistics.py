@@ -210,4 +210,53 @@ def test_the_chair_reads_the_reliability_report_in_finnish_and_a_member_cannot(c
     assert "Krippendorffin alfa" in report
     assert "nykyinen kärki pysyy ensimmäisenä" in report
     assert "Varoitus: finalistien raja on raadin oman vaihtelun sisällä" in report
+    assert "Yhteneväisyys muiden kanssa" in report
+    assert "Järjestyksen vaikutus" in report
+    assert "<svg" in report and "stability-chart-caption" in report
     assert refused.status_code == 404
+
+
+def test_a_juror_whose_scores_fall_as_they_go_is_flagged_and_steady_jurors_are_not():
+    import numpy as np
+
+    from jury.queries import seat_positions
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    tired, *steady = JuryMemberFactory.create_batch(5, competition=competition)
+    nominations = NominationFactory.create_batch(16, competition=competition)
+    quality = {n.pk: 2 + n_index % 3 for n_index, n in enumerate(nominations)}  # 2, 3 or 4
+    noise = np.random.default_rng(3)
+    for juror in steady:  # the nomination's quality, give or take a point at random
+        for nomination in nominations:
+            give(juror, nomination, [quality[nomination.pk] + int(noise.integers(-1, 2))] * 4)
+    met_at = seat_positions(competition.pk)[tired.pk]
+    for nomination in nominations:  # generous at first, strict by the end of their list
+        tiredness = met_at[nomination.pk] * 3 // len(nominations)  # 0 … 2
+        give(tired, nomination, [max(1, quality[nomination.pk] + 1 - tiredness)] * 4)
+
+    report = reliability(competition.pk, resamples=10)
+
+    assert report.positions[tired.pk].drifts is True
+    assert report.positions[tired.pk].correlation < -0.5
+    assert [report.positions[j.pk].drifts for j in steady] == [False] * 4
+
+
+def test_a_juror_who_ranks_against_the_panel_shows_negative_agreement():
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    a, b, c, contrary = JuryMemberFactory.create_batch(4, competition=competition)
+    nominations = NominationFactory.create_batch(4, competition=competition)
+    for rank, nomination in enumerate(nominations):
+        give(a, nomination, [5 - rank] * 4)
+        give(c, nomination, [4 - rank // 2] * 4)
+        give(b, nomination, [5 - rank, 4 - rank // 2, 5 - rank, 4])
+        give(contrary, nomination, [3 + rank // 2] * 4)
+
+    report = reliability(competition.pk, resamples=10)
+
+    assert report.agreement[a.pk] > 0.5
+    assert report.agreement[b.pk] > 0
+    assert report.agreement[contrary.pk] < -0.5
+    assert report.positions[a.pk].correlation is None  # four nominations are too few to tell
