@@ -79,6 +79,7 @@ YEAR_FLOW = {
         "Score",
         "RankingEntry",
         "Finalist",
+        "FeedbackRound",
     ],
     "voting": ["VoteTally"],
     "archive": ["ResultsPublication", "AwardYear", "Award"],

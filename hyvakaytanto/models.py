@@ -270,6 +270,7 @@ class AuditEvent(models.Model):
         DECIDED = "decided", _("Raadin ratkaisu")
         RESULTS_PUBLISHED = "results_published", _("Tulokset julkaistu")
         RESULTS_UNPUBLISHED = "results_unpublished", _("Tulosten julkaisu peruttu")
+        FEEDBACK_SENT = "feedback_sent", _("Raadin palaute lähetetty ehdottajille")
         EXPORT = "export", _("Henkilötietoja sisältävä vienti")
         ERASED = "erased", _("Henkilötiedot poistettu")
         RETENTION = "retention", _("Säilytysajan ylittäneet tiedot poistettu")

@@ -5,6 +5,8 @@ from jury.enums import SCORE_LABELS, Recognition
 from jury.models import Score
 from jury.services import CriterionScore
 
+SHARED_LABEL = _("Näytetään ehdottajalle (palautteessa tulosten jälkeen, ilman nimeäsi)")
+
 
 class ScoreSheetForm(forms.Form):
     """One juror's scores for one nomination: every criterion 1–5, comments optional."""
@@ -15,8 +17,17 @@ class ScoreSheetForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    overall_shared = forms.BooleanField(label=SHARED_LABEL, required=False)
 
-    def __init__(self, *args, criteria, existing: list[Score] = (), overall="", **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria,
+        existing: list[Score] = (),
+        overall="",
+        overall_shared=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         current = {s.criterion_id: s for s in existing}
@@ -37,18 +48,29 @@ class ScoreSheetForm(forms.Form):
                 initial=score.comment if score else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            self.fields[f"shared_{criterion.pk}"] = forms.BooleanField(
+                label=SHARED_LABEL,
+                required=False,
+                initial=score.shared_with_nominee if score else False,
+            )
         self.fields["overall_comment"].initial = overall
-        self.order_fields([*(n for n in self.fields if n != "overall_comment"), "overall_comment"])
+        self.fields["overall_shared"].initial = overall_shared
+        last = ["overall_comment", "overall_shared"]
+        self.order_fields([*(n for n in self.fields if n not in last), *last])
 
     def rows(self):
-        """(criterion, value field, comment field) for the template."""
-        return [(c, self[f"value_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+        """(criterion, value field, comment field, shared field) for the template."""
+        return [
+            (c, self[f"value_{c.pk}"], self[f"comment_{c.pk}"], self[f"shared_{c.pk}"])
+            for c in self.criteria
+        ]
 
     def scores(self) -> dict[int, CriterionScore]:
         return {
             c.pk: CriterionScore(
                 value=self.cleaned_data[f"value_{c.pk}"],
                 comment=self.cleaned_data[f"comment_{c.pk}"],
+                shared=self.cleaned_data[f"shared_{c.pk}"],
             )
             for c in self.criteria
         }

@@ -96,6 +96,13 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     value = models.PositiveSmallIntegerField(_("pisteet"))
     comment = models.TextField(_("kommentti"), blank=True, max_length=2000)
+    shared_with_nominee = models.BooleanField(
+        _("näytetään ehdottajalle"),
+        default=False,
+        help_text=_(
+            "Kommentti lähetetään ehdottajalle tulosten julkistamisen jälkeen, ilman nimeä."
+        ),
+    )
     updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
     history = HistoricalRecords()
 
@@ -126,6 +133,11 @@ class OverallComment(models.Model):
         Nomination, on_delete=models.CASCADE, related_name="jury_comments"
     )
     text = models.TextField(_("kokonaisarvio"), max_length=4000)
+    shared_with_nominee = models.BooleanField(
+        _("näytetään ehdottajalle"),
+        default=False,
+        help_text=_("Arvio lähetetään ehdottajalle tulosten julkistamisen jälkeen, ilman nimeä."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -226,3 +238,32 @@ class JuryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.juror}: {self.days_before}"
+
+
+class FeedbackRound(models.Model):
+    """The year's feedback to nominees, sent once after the results: each contact person gets
+    their panel's mean per criterion and the comments jurors marked for them, without names."""
+
+    competition = models.OneToOneField(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.PROTECT,
+        related_name="feedback_round",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lähettäjä"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("lähetetty"), default=timezone.now)
+    letters = models.PositiveIntegerField(_("sähköposteja"))
+
+    class Meta:
+        verbose_name = _("palaute ehdottajille")
+        verbose_name_plural = _("palaute ehdottajille")
+        ordering = ["-sent_at"]
+        permissions = [("send_feedback", _("Voi lähettää raadin palautteen ehdottajille"))]
+
+    def __str__(self) -> str:
+        return str(self.competition)

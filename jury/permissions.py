@@ -96,6 +96,11 @@ def can_publish_finalists(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("jury.publish_finalists"))
 
 
+def can_send_feedback(user) -> bool:
+    """Communications staff send the jury's feedback to nominees (after the results)."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.send_feedback"))
+
+
 def can_reopen_scoring(user, seat: JuryMember) -> bool:
     """The year's chair reopens a juror's finished sheets, until the scoring deadline."""
     chair = seat_for(user, seat.competition)

@@ -284,6 +284,7 @@ class ScoreSheet:
     attachments: tuple
     own_scores: tuple
     own_overall: str
+    own_overall_shared: bool
     panel: tuple
     panel_comments: tuple
     # For the way on: the year's nominations, the seats (by pk), and what this juror is done with.
@@ -336,6 +337,9 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
                 ConflictOfInterest.objects.filter(**mine).values("reason")[:1]
             ),
             own_overall=Subquery(OverallComment.objects.filter(**mine).values("text")[:1]),
+            own_overall_shared=Subquery(
+                OverallComment.objects.filter(**mine).values("shared_with_nominee")[:1]
+            ),
             criteria_json=_json_array(
                 Criterion.objects.order_by("number"),
                 pk="pk",
@@ -363,6 +367,7 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
                 criterion="criterion_id",
                 value="value",
                 comment="comment",
+                shared="shared_with_nominee",
             ),
             panel_json=_json_array(
                 Score.objects.filter(nomination=OuterRef("pk")).order_by(
@@ -434,10 +439,16 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
             SheetAttachment(a["pk"], a["name"], a["size"]) for a in row.attachments_json
         ),
         own_scores=tuple(
-            Score(criterion_id=s["criterion"], value=s["value"], comment=s["comment"])
+            Score(
+                criterion_id=s["criterion"],
+                value=s["value"],
+                comment=s["comment"],
+                shared_with_nominee=s["shared"],
+            )
             for s in row.own_json
         ),
         own_overall=row.own_overall or "",
+        own_overall_shared=bool(row.own_overall_shared),
         panel=tuple(
             PanelRow(
                 juror=entry["juror"],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Avg, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from hyvakaytanto.services import competition_mark_finalists_published
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
 from jury.models import (
     ConflictOfInterest,
+    FeedbackRound,
     Finalist,
     JuryMember,
     JuryReminder,
@@ -29,6 +30,7 @@ from jury.permissions import (
     can_decide,
     can_publish_finalists,
     can_reopen_scoring,
+    can_send_feedback,
     can_shortlist,
     scoring_is_open,
 )
@@ -42,6 +44,7 @@ from nominations.services import email_contact
 class CriterionScore:
     value: int
     comment: str = ""
+    shared: bool = False  # the comment is shown to the nominee (without the juror's name)
 
 
 def _require_not_done(seat: JuryMember) -> None:
@@ -71,11 +74,14 @@ def score_save(
     nomination: Nomination,
     scores: Mapping[int, CriterionScore],
     overall_comment: str = "",
+    overall_shared: bool = False,
 ) -> list[Score]:
     """Save a juror's whole score sheet for a nomination; saving it again changes it in place.
 
     ``scores`` maps every criterion's id to its score. Side effects: one Score per criterion
     (created or updated, each change kept in history), the overall comment saved or removed.
+    A comment marked shared (``CriterionScore.shared``, ``overall_shared``) goes to the
+    nominee in the feedback after the results; an empty comment is never marked.
     Refused (ValidationError) outside the scoring window, for another year's nomination, for
     a withdrawn or ineligible nomination, or after the juror declared a conflict with it.
     """
@@ -100,6 +106,7 @@ def score_save(
     created, changed, now = [], [], timezone.now()
     for criterion_id, score in scores.items():
         comment = score.comment.strip()
+        shared = score.shared and bool(comment)
         row = existing.get(criterion_id)
         if row is None:
             created.append(
@@ -109,21 +116,28 @@ def score_save(
                     criterion_id=criterion_id,
                     value=score.value,
                     comment=comment,
+                    shared_with_nominee=shared,
                 )
             )
-        elif (row.value, row.comment) != (score.value, comment):
+        elif (row.value, row.comment, row.shared_with_nominee) != (score.value, comment, shared):
             row.value, row.comment, row.updated_at = score.value, comment, now
+            row.shared_with_nominee = shared
             changed.append(row)
     if created:
         bulk_create_with_history(created, Score, default_user=seat.user)
     if changed:
         bulk_update_with_history(
-            changed, Score, ["value", "comment", "updated_at"], default_user=seat.user
+            changed,
+            Score,
+            ["value", "comment", "shared_with_nominee", "updated_at"],
+            default_user=seat.user,
         )
     saved = [*existing.values(), *created]
     if overall_comment.strip():
         OverallComment.objects.update_or_create(
-            juror=seat, nomination=nomination, defaults={"text": overall_comment.strip()}
+            juror=seat,
+            nomination=nomination,
+            defaults={"text": overall_comment.strip(), "shared_with_nominee": overall_shared},
         )
     else:
         for comment in OverallComment.objects.filter(juror=seat, nomination=nomination):
@@ -454,13 +468,20 @@ def finalists_publish_preview(*, competition: Competition) -> PublicationPreview
             _("Nämä raadin jäsenet eivät ole merkinneet arviointiaan valmiiksi: %(names)s.")
             % {"names": ", ".join(not_done)}
         )
-    letters = []
-    for nomination, template, context in _publication_letters(competition, finalists):
+    letters = _rendered(_publication_letters(competition, finalists))
+    return PublicationPreview(competition, letters, tuple(warnings), tuple(problems))
+
+
+def _rendered(letters) -> tuple:
+    """Each (nomination, template, context) as the Letter its contact person would receive,
+    in their language; nominations whose contact data has been erased receive nothing."""
+    rendered = []
+    for nomination, template, context in letters:
         if not nomination.contact_email:
             continue
         with translation.override(nomination.language):
             subject, body = mail.render_email(template, context)
-        letters.append(
+        rendered.append(
             Letter(
                 nomination=nomination,
                 finalist=template == "jury/email/finalist",
@@ -469,4 +490,131 @@ def finalists_publish_preview(*, competition: Competition) -> PublicationPreview
                 body=body,
             )
         )
-    return PublicationPreview(competition, tuple(letters), tuple(warnings), tuple(problems))
+    return tuple(rendered)
+
+
+# --- Feedback to nominees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionFeedback:
+    criterion: Criterion
+    mean: float | None  # None: nobody scored the criterion
+    comments: tuple  # the comments jurors marked for the nominee, no names
+
+
+def _feedback_letters(competition: Competition):
+    """(nomination, template, context) of every feedback e-mail: for each nomination still in
+    the competition and scored by someone, its panel's mean per criterion and the comments
+    jurors marked "näytetään ehdottajalle". Nothing in the context names a juror. Four
+    queries, whatever the number of nominations."""
+    nominations = list(
+        Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
+        .select_related("competition")
+        .order_by("practice_name")
+    )
+    criteria = list(Criterion.objects.order_by("number"))
+    means = {
+        (row["nomination"], row["criterion"]): row["mean"]
+        for row in Score.objects.filter(nomination__in=nominations)
+        .values("nomination", "criterion")
+        .annotate(mean=Avg("value"))
+    }
+    comments: dict[tuple, list[str]] = {}
+    for nomination_id, criterion_id, text in (
+        Score.objects.filter(nomination__in=nominations, shared_with_nominee=True)
+        .exclude(comment="")
+        .order_by("pk")
+        .values_list("nomination", "criterion", "comment")
+    ):
+        comments.setdefault((nomination_id, criterion_id), []).append(text)
+    overall: dict[int, list[str]] = {}
+    for nomination_id, text in (
+        OverallComment.objects.filter(nomination__in=nominations, shared_with_nominee=True)
+        .order_by("pk")
+        .values_list("nomination", "text")
+    ):
+        overall.setdefault(nomination_id, []).append(text)
+    letters = []
+    for nomination in nominations:
+        rows = tuple(
+            CriterionFeedback(
+                criterion=c,
+                mean=means.get((nomination.pk, c.pk)),
+                comments=tuple(comments.get((nomination.pk, c.pk), ())),
+            )
+            for c in criteria
+        )
+        if all(row.mean is None for row in rows):
+            continue  # nobody scored it: there is no feedback to give
+        context = {
+            "nomination": nomination,
+            "competition": competition,
+            "criteria": rows,
+            "overall": tuple(overall.get(nomination.pk, ())),
+        }
+        letters.append((nomination, "jury/email/feedback", context))
+    return letters
+
+
+def _feedback_problems(competition: Competition) -> list[str]:
+    problems = []
+    if competition.phase != Phase.PUBLISHED:
+        problems.append(_("Palaute lähetetään vasta, kun tulokset on julkistettu."))
+    if FeedbackRound.objects.filter(competition=competition).exists():
+        problems.append(_("Tämän vuoden palaute on jo lähetetty."))
+    return problems
+
+
+@dataclass(frozen=True)
+class FeedbackPreview:
+    competition: Competition
+    letters: tuple
+    problems: tuple
+    unscored: tuple  # nominations that get no feedback because nobody scored them
+
+
+def feedback_preview(*, competition: Competition) -> FeedbackPreview:
+    """What sending the year's feedback would send, without sending it: every e-mail rendered
+    in full in its recipient's language, and the reasons it would be refused."""
+    letters = _feedback_letters(competition)
+    given = {nomination.pk for nomination, _template, _context in letters}
+    unscored = (
+        Nomination.objects.filter(competition=competition, state=NominationState.SUBMITTED)
+        .exclude(pk__in=given)
+        .order_by("practice_name")
+    )
+    return FeedbackPreview(
+        competition=competition,
+        letters=_rendered(letters),
+        problems=tuple(_feedback_problems(competition)),
+        unscored=tuple(unscored),
+    )
+
+
+@transaction.atomic
+def feedback_send(*, competition: Competition, by) -> FeedbackRound:
+    """Staff send every nominee their panel's feedback, once a year, after the results.
+
+    Side effects: the year's FeedbackRound (who sent it, when, how many e-mails; a second
+    one is refused by its constraint as well as here), one e-mail per nominee through the
+    queue, and an audit line. Refused before the results are published and a second time.
+    """
+    if not can_send_feedback(by):
+        raise PermissionDenied
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    problems = _feedback_problems(competition)
+    if problems:
+        raise ValidationError(problems)
+    letters = [letter for letter in _feedback_letters(competition) if letter[0].contact_email]
+    round_ = FeedbackRound.objects.create(competition=competition, sent_by=by, letters=len(letters))
+    for nomination, template, context in letters:
+        email_contact(nomination, template, context, bulk=True)
+    audit.record(
+        audit.Action.FEEDBACK_SENT,
+        actor=by,
+        target=competition,
+        recipients=len(letters),
+        nominations=[nomination.pk for nomination, _template, _context in letters],
+    )
+    return round_

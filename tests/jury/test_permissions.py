@@ -96,3 +96,8 @@ def test_a_member_cannot_reopen_anothers_scoring(juror_seat):
     other = JuryMemberFactory(competition=juror_seat.competition)
 
     assert permissions.can_reopen_scoring(other.user, juror_seat) is False
+
+
+def test_communications_staff_send_feedback_and_the_chair_does_not(staff, chair_seat):
+    assert permissions.can_send_feedback(staff) is True
+    assert permissions.can_send_feedback(chair_seat.user) is False
