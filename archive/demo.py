@@ -300,6 +300,8 @@ def _score(seats: list[JuryMember], nominations: list[Nomination], *, finished: 
                 criterion.pk: jury_services.CriterionScore(
                     value=min(5, max(1, round(_QUALITY[i] + rng.uniform(-1.2, 1.2)))),
                     comment=rng.choice(_COMMENTS) if criterion.number == 1 else "",
+                    # Some comments are meant for the nominee's feedback, some for the panel.
+                    shared=rng.random() < 0.5,
                 )
                 for criterion in criteria
             }

@@ -2,7 +2,7 @@
 the counts that matter now, and the next thing to do (with a link).
 
 It lives in ``archive``, the one app that may read every other. Six queries whatever the
-size of the year.
+size of the year (seven once the results are out).
 """
 
 from collections import Counter
@@ -18,7 +18,7 @@ from hyvakaytanto.models import Competition, Criterion, OutgoingEmail
 from hyvakaytanto.permissions import can_follow_the_year
 from hyvakaytanto.queries import current_competition
 from jury.enums import Recognition
-from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
+from jury.models import ConflictOfInterest, FeedbackRound, Finalist, JuryMember, Score
 from jury.permissions import seat_for
 from nominations.enums import NominationState
 from voting.models import Vote
@@ -195,6 +195,11 @@ def _next_step(competition, phase, jurors, jurors_done, finalists, is_chair) -> 
         return Step(
             _("Julkaise tulokset (esikatselu ensin)."),
             reverse(f"{admin}archive_resultspublication_changelist"),
+        )
+    if not is_chair and not FeedbackRound.objects.filter(competition=competition).exists():
+        return Step(
+            _("Tulokset on julkaistu. Lähetä raadin palaute ehdottajille (esikatselu ensin)."),
+            reverse(f"{admin}jury_feedbackround_changelist"),
         )
     return Step(
         _("Tulokset on julkaistu, ja ne näkyvät arkistossa."),

@@ -24,6 +24,7 @@ PARTITIVE = {
     "jury.score": "pisteytystä",
     "jury.overallcomment": "kokonaisarviota",
     "jury.finalist": "finalistia",
+    "jury.feedbackround": "lähetettyä palautetta",
     "jury.scoringnomination": "arvioitavaa ehdotusta",
     "jury.rankingentry": "ehdotusta",
     "voting.vote": "ääntä",

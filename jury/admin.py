@@ -263,32 +263,43 @@ def _standings(request, competition_ids) -> dict:
     return request._jury_standings
 
 
-# The stability chart: one bar per nomination, at most this many (the rest are in the table).
+# The stability chart: one bar per nomination, at most this many (the rest are in the table),
+# each under its name so that the chart reads on a phone as well.
 CHART_ROWS = 12
-CHART_ROW_HEIGHT = 22
+CHART_ROW_HEIGHT = 36
 CHART_BAR_WIDTH = 300
 
 
-def _stability_chart(stability: list) -> dict:
+def _stability_rows(report, names: dict) -> list[dict]:
+    """Each nomination's share of resamples in the top N, most often first; ``percent`` is
+    the one rounding both the chart and the table show."""
+    rows = sorted(
+        ((names.get(pk, str(pk)), share) for pk, share in report.top_probability.items()),
+        key=lambda row: -row[1],
+    )
+    return [{"name": name, "share": share, "percent": round(share * 100)} for name, share in rows]
+
+
+def _stability_chart(stability: list[dict]) -> dict:
     """Bars for the nominations most often in the top N, sized for an inline SVG (no script,
     no style attribute the content security policy would refuse)."""
     rows = [
         {
-            "name": name,
-            "share": share,
-            "percent": round(share * 100),
-            "width": round(share * CHART_BAR_WIDTH),
-            "text_x": 276 + round(share * CHART_BAR_WIDTH),
-            "bar_y": n * CHART_ROW_HEIGHT + 3,
-            "text_y": n * CHART_ROW_HEIGHT + 15,
+            **row,
+            "text_y": n * CHART_ROW_HEIGHT + 13,
+            "bar_y": n * CHART_ROW_HEIGHT + 17,
+            "width": round(row["share"] * CHART_BAR_WIDTH),
+            "value_x": round(row["share"] * CHART_BAR_WIDTH) + 6,
+            "value_y": n * CHART_ROW_HEIGHT + 30,
         }
-        for n, (name, share) in enumerate(stability[:CHART_ROWS])
+        for n, row in enumerate(stability[:CHART_ROWS])
     ]
     return {
         "rows": rows,
         "height": len(rows) * CHART_ROW_HEIGHT,
+        "width": CHART_BAR_WIDTH + 50,
         # Where a share of 0.8 lies: inside the top N less often than that is "not sure".
-        "threshold_x": 270 + round(CHART_BAR_WIDTH * 0.8),
+        "threshold_x": round(CHART_BAR_WIDTH * 0.8),
     }
 
 
@@ -441,10 +452,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             seat.pk: str(seat)
             for seat in JuryMember.objects.filter(competition=competition).select_related("user")
         }
-        stability = sorted(
-            ((names.get(pk, pk), share) for pk, share in report.top_probability.items()),
-            key=lambda row: -row[1],
-        )
+        stability = _stability_rows(report, names)
         return TemplateResponse(
             request,
             "admin/jury/rankingentry/reliability.html",

@@ -260,7 +260,7 @@ class FeedbackRound(models.Model):
     letters = models.PositiveIntegerField(_("sähköposteja"))
 
     class Meta:
-        verbose_name = _("palaute ehdottajille")
+        verbose_name = _("lähetetty palaute")
         verbose_name_plural = _("palaute ehdottajille")
         ordering = ["-sent_at"]
         permissions = [("send_feedback", _("Voi lähettää raadin palautteen ehdottajille"))]

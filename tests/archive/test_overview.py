@@ -32,7 +32,7 @@ def home_in(settings, client, phase: str) -> str:
         ("review", "raati arvioi", "Raati arvioi ehdotuksia: 3 / 4 on valmiina."),
         ("voting", "yleisöäänestys", "Yleisöäänestys on käynnissä."),
         ("deliberation", "raati valitsee voittajan", "Odotetaan raadin päätöstä"),
-        ("published", "tulokset julkistettu", "Tulokset on julkaistu"),
+        ("published", "tulokset julkistettu", "Tulokset on julkaistu. Lähetä raadin palaute"),
     ],
 )
 def test_the_home_page_shows_the_phase_and_the_next_step(
