@@ -5,14 +5,17 @@ from django.utils.translation import gettext as _
 from archive import queries
 from archive.charts import Bar, bar_chart
 from archive.enums import AwardKind
+from hyvakaytanto.caching import public_page
 
 
+@public_page
 def archive_index(request):
     search = request.GET.get("q", "").strip()[: queries.SEARCH_MAX_LENGTH]
     years = queries.archive_years(search)
     return render(request, "archive/index.html", {"years": years, "search": search})
 
 
+@public_page
 def archive_year(request, year: int):
     award_year = queries.archive_year(year)
     if award_year is None:
@@ -25,6 +28,7 @@ def archive_year(request, year: int):
     )
 
 
+@public_page
 def results(request, year: int):
     """A year's results: public once published (historical years show what is known)."""
     award_year = queries.archive_year(year)

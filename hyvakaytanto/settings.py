@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Public pages for visitors who are not signed in: cache headers and a micro-cache.
+    "hyvakaytanto.caching.PublicPageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,7 +169,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Votes a single client address may cast per hour (a shared office connection casts many).
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
-# Seconds each process may reuse the public finalist list (the busiest page during a vote).
+# Seconds each process may reuse the public finalist list (the busiest page during a vote),
+# and each public page as visitors who are not signed in get it (hyvakaytanto/caching.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
 # Jurors with unscored nominations are reminded by e-mail this many days before the scoring
 # deadline (a comma-separated list), once each.
@@ -182,8 +185,19 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hyvakaytanto_cache",
-    }
+    },
+    # Public pages as anonymous visitors get them, kept briefly in each process
+    # (hyvakaytanto/caching.py): nothing in it is anyone's own, so it need not be shared.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# How long a proxy or browser may keep a public page, and serve it stale while it fetches a
+# new one (hyvakaytanto/caching.py).
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
+PUBLIC_PAGE_STALE_SECONDS = env_int("PUBLIC_PAGE_STALE_SECONDS", 120)
 
 # --- Staff and jurors' accounts -------------------------------------------------------------
 # The admin asks for a password and then a code from an authenticator app (TOTP, django-otp);

@@ -5,7 +5,6 @@ from django.urls import include, path, re_path
 from hyvakaytanto import health, views
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health.health, name="health"),
     path("health/web/", health.web_health, name="health_web"),
 ]

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
+from hyvakaytanto.caching import public_page
 from hyvakaytanto.queries import criteria, current_competition
 
 
+@public_page
 def home(request):
     """The front page: the current competition, phase by phase (the archive adds its part)."""
     competition = current_competition()
@@ -19,6 +21,7 @@ def home(request):
     )
 
 
+@public_page
 def privacy(request):
     return render(
         request,

@@ -36,6 +36,15 @@ def delivering(mailoutbox):
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Every test starts with no public page kept from another test's data (the micro-cache
+    of hyvakaytanto/caching.py lives in the test process)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def finnish_by_default():
     """Every test starts in Finnish, as a fresh visitor does: reverse() follows the active
     language, and a request in an earlier test may have left another one active."""

@@ -1,8 +1,11 @@
 from datetime import datetime, time, timedelta
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -49,3 +52,23 @@ def deadline(value: datetime | None) -> str:
 def minutes(value: timedelta | None) -> int:
     """A duration in whole minutes (the lockout's length on its notice)."""
     return int(value.total_seconds() // 60) if value else 0
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The same page in each language, as plain links: the language is in the address, so a
+    switch needs no form, no cookie and no POST (and the page stays cacheable)."""
+    request = context["request"]
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"][:1].upper() + info["name_local"][1:],
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+        )
+    return links

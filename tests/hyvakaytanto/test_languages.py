@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from django.urls import reverse
 
 from archive import services as archive_services
 from jury.enums import Recognition
@@ -151,10 +150,12 @@ def test_a_nomination_made_in_swedish_gets_its_emails_in_swedish(client, mailout
     assert "Din egen länk till förslaget" in email.body
 
 
-def test_the_language_switcher_keeps_the_page(client):
-    response = client.post(reverse("set_language"), {"language": "sv", "next": "/arkisto/"})
+def test_the_language_links_keep_the_page(client):
+    page = client.get("/arkisto/?q=perhe").content.decode()
 
-    assert response["Location"] == "/sv/arkisto/"
+    assert 'href="/sv/arkisto/?q=perhe" lang="sv"' in page
+    assert 'href="/en/arkisto/?q=perhe" lang="en"' in page
+    assert 'href="/arkisto/?q=perhe" lang="fi"' in page
 
 
 def test_the_years_own_texts_follow_the_language_and_fall_back_to_finnish(client):

@@ -273,20 +273,40 @@ def test_tally_gives_the_certificate_to_every_tied_favourite():
     assert sum(r.share for r in rows) == pytest.approx(100)
 
 
-def test_finalists_are_shown_in_a_stable_order_per_visitor(client):
+def test_finalists_are_shown_in_a_stable_order_per_voter(client):
     competition = CompetitionFactory(voting=True)
     for _ in range(6):
         open_finalist(competition=competition)
+    client.force_login(VoterFactory())
 
     first = [f.pk for f in client.get("/finalistit/").context["finalists"]]
     again = [f.pk for f in client.get("/finalistit/").context["finalists"]]
-    others = {
-        tuple(f.pk for f in Client().get("/finalistit/").context["finalists"]) for _ in range(12)
-    }
+    others = set()
+    for _ in range(12):
+        other = Client()
+        other.force_login(VoterFactory())
+        others.add(tuple(f.pk for f in other.get("/finalistit/").context["finalists"]))
 
     assert first == again
     assert sorted(first) == sorted(competition.nominations.values_list("finalist", flat=True))
-    assert len(others) > 1  # other visitors see other orders
+    assert len(others) > 1  # other voters see other orders
+
+
+def test_anonymous_visitors_share_an_order_that_changes_over_the_day(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # the order itself, not a kept copy of the page
+    competition = CompetitionFactory(voting=True)
+    for _ in range(6):
+        open_finalist(competition=competition)
+    orders = set()
+    with time_machine.travel(competition.voting_opens_at + timedelta(hours=1)) as traveller:
+        first = [f.pk for f in client.get("/finalistit/").context["finalists"]]
+        other = [f.pk for f in Client().get("/finalistit/").context["finalists"]]
+        for _ in range(24):
+            traveller.shift(timedelta(minutes=10))
+            orders.add(tuple(f.pk for f in Client().get("/finalistit/").context["finalists"]))
+
+    assert first == other  # one cacheable page for everyone at a time
+    assert len({order[0] for order in orders}) > 1  # but not the same finalist first all day
 
 
 def test_the_finalist_page_creates_no_session_for_an_anonymous_visitor(client):

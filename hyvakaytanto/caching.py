@@ -1,0 +1,92 @@
+"""Public pages that a proxy, a CDN or the app itself may keep for a moment.
+
+A public page (the front page, the finalists, the archive, the results) looks the same to
+every visitor who is not signed in: its language is in its address (``/sv/…``), it carries
+no form and sets no cookie. Such a page, answered to such a visitor, is sent with
+``Cache-Control: public`` and a short ``max-age`` with ``stale-while-revalidate``, so that
+when a finalist shares the vote link with their whole network a cache in front of the app
+can absorb the spike. The app keeps the same answer in each process for ``PUBLIC_PAGE_CACHE_SECONDS`` (5)
+too (a micro-cache): a burst of visitors costs one rendering a process, not one each.
+
+Everything else stays private: a signed-in person's page (it shows their vote), any page that
+sets a cookie, any answer but 200. The vote itself is a POST and always reaches the app, so
+its deadline is checked on the server to the second; a cached page can show a phase at most
+``PUBLIC_PAGE_CACHE_SECONDS`` (5) after it ended.
+
+Views opt in with ``@public_page``; ``PublicPageMiddleware`` (after the session middleware,
+before the locale middleware) does the rest.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+PAGE_CACHE = "pages"
+_MARK = "_public_page"
+
+
+def public_page(view):
+    """Marks a view's answers as the same for every visitor who is not signed in."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        setattr(response, _MARK, True)
+        return response
+
+    return wrapped
+
+
+def _anonymous_request(request) -> bool:
+    """A GET or HEAD without a session or pending messages: nothing on the page can be
+    this visitor's own."""
+    return request.method in ("GET", "HEAD") and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    )
+
+
+def _key(request) -> str:
+    return f"page:{request.method}:{request.get_full_path()}"
+
+
+class PublicPageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cache = caches[PAGE_CACHE]
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        anonymous = _anonymous_request(request)
+        if anonymous and seconds > 0:
+            kept = cache.get(_key(request))
+            if kept is not None:
+                return kept
+        response = self.get_response(request)
+        if not getattr(response, _MARK, False):
+            return response
+        if (
+            anonymous
+            and response.status_code == 200
+            and not response.cookies
+            and not request.user.is_authenticated
+        ):
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_PAGE_MAX_AGE,
+                stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS,
+            )
+            # The language is in the address, not in the request's headers; what does change
+            # the page is being signed in, which the session cookie tells.
+            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+            if "Vary" in response:
+                del response["Vary"]
+            patch_vary_headers(response, [v for v in vary if v != "Accept-Language"] + ["Cookie"])
+            delattr(response, _MARK)
+            if seconds > 0:
+                cache.set(_key(request), response, seconds)
+        else:
+            patch_cache_control(response, private=True)
+        return response

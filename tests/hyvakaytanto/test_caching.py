@@ -1,0 +1,112 @@
+"""Public pages for visitors who are not signed in: no cookie, cacheable, and kept briefly;
+everything personal stays private."""
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from archive import services as archive_services
+from archive.models import Award
+from jury.enums import Recognition
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.factories.voting import VoteFactory, VoterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published_year():
+    competition = CompetitionFactory(year=2031, deliberation=True)
+    winner = FinalistFactory(
+        nomination__competition=competition,
+        recognition=Recognition.WINNER,
+        recognition_statement="Raadin valinta.",
+    )
+    FinalistFactory(nomination__competition=competition)
+    VoteFactory.create_batch(2, finalist=winner, competition=competition)
+    archive_services.results_publish(
+        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
+    )
+    return competition
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/sv/",
+    "/en/finalistit/",
+    "/finalistit/",
+    "/arkisto/",
+    "/arkisto/2031/",
+    "/arkisto/?q=perhe",
+    "/tulokset/2031/",
+    "/tietosuoja/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_an_anonymous_visitor_gets_a_public_page_with_no_cookie(client, published_year, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
+    assert "public" in response["Cache-Control"]
+    assert "max-age=30" in response["Cache-Control"]
+    assert "stale-while-revalidate=120" in response["Cache-Control"]
+    assert "Accept-Language" not in response.get("Vary", "")  # the language is in the path
+    assert "Cookie" in response["Vary"]  # a signed-in visitor's page differs
+
+
+def test_a_signed_in_voters_page_is_private(client, published_year):
+    client.force_login(VoterFactory())
+
+    response = client.get("/finalistit/")
+
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_form_page_is_not_public(client, published_year):
+    CompetitionFactory()  # a year taking nominations
+
+    response = client.get("/ehdota/")
+
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_burst_of_visitors_costs_one_rendering(
+    client, settings, published_year, django_assert_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    client.get("/arkisto/")
+
+    with django_assert_num_queries(0):
+        again = client.get("/arkisto/")
+
+    assert again.status_code == 200
+    assert "public" in again["Cache-Control"]
+    assert not Session.objects.exists()
+
+
+def test_a_visitor_with_a_session_is_never_served_the_kept_page(client, settings, published_year):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    client.get("/finalistit/")  # kept for anonymous visitors
+    client.force_login(VoterFactory())
+
+    response = client.get("/finalistit/")
+
+    assert "private" in response["Cache-Control"]
+    assert "Oma tili" in response.content.decode()
+
+
+def test_kept_pages_are_reused_only_for_the_configured_seconds(client, settings, published_year):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client.get("/arkisto/2031/")
+    Award.objects.filter(year__year=2031).update(jury_statement="Uusi perustelu.")
+
+    kept = client.get("/arkisto/2031/").content.decode()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    fresh = client.get("/arkisto/2031/").content.decode()
+
+    assert "Uusi perustelu." not in kept
+    assert "Uusi perustelu." in fresh
