@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.vote_load import (  # noqa: E402
+from bench.vote_load import (
     ROOT,
     Connection,
     Phase,
