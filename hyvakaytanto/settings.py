@@ -247,6 +247,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
+# Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "hyvakaytanto" / "root_files"
 # Nomination attachments: in PostgreSQL (hyvakaytanto/storage.py), so that every app server
 # reads the same files and one database backup holds them; served only through permission
 # checks. PRIVATE_STORAGE_BACKEND may name another storage (S3 through django-storages).

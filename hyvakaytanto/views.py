@@ -1,24 +1,77 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from archive import queries as archive_queries
+from archive.enums import AwardKind
 from hyvakaytanto.caching import public_page
+from hyvakaytanto.enums import Phase
+from hyvakaytanto.models import Competition
 from hyvakaytanto.queries import criteria, current_competition
+from voting import queries as voting_queries
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the year's timeline on the front page."""
+
+    label: str
+    starts: datetime | None
+    ends: datetime | None
+    phase: Phase
+    current: bool
+    done: bool
+
+
+def _timeline(competition: Competition, phase: Phase) -> list[Step]:
+    order = [Phase.NOMINATION, Phase.REVIEW, Phase.VOTING, Phase.DELIBERATION, Phase.PUBLISHED]
+    now_at = order.index(phase) if phase in order else -1
+    rows = [
+        (_("Ehdotusaika"), competition.nomination_opens_at, competition.nomination_closes_at),
+        (
+            _("Palkintoraati arvioi"),
+            competition.nomination_closes_at,
+            competition.scoring_closes_at,
+        ),
+        (
+            _("Finalistit ja yleisöäänestys"),
+            competition.voting_opens_at,
+            competition.voting_closes_at,
+        ),
+        (_("Raati valitsee voittajan"), competition.voting_closes_at, None),
+        (_("Tulokset julkistetaan"), competition.results_published_at, None),
+    ]
+    return [
+        Step(label, starts, ends, order[n], current=n == now_at, done=n < now_at)
+        for n, (label, starts, ends) in enumerate(rows)
+    ]
 
 
 @public_page
 def home(request):
-    """The front page: the current competition, phase by phase (the archive adds its part)."""
+    """The front page: it leads with what the year needs now (the call, the jury at work, the
+    finalists and the vote, the wait for the winner, the winner), then the year's timeline
+    with today's step marked, then the criteria and the prize. A handful of queries whatever
+    the phase."""
     competition = current_competition()
-    return render(
-        request,
-        "hyvakaytanto/home.html",
-        {
-            "competition": competition,
-            "phase": competition.phase if competition else None,
-            "criteria": criteria(),
-        },
-    )
+    phase = competition.phase if competition else None
+    context = {"competition": competition, "phase": phase, "criteria": criteria()}
+    if competition is not None:
+        context["timeline"] = _timeline(competition, phase)
+        if phase in (Phase.VOTING, Phase.DELIBERATION):
+            _year, finalists = voting_queries.public_finalists()
+            context["finalists"] = sorted(finalists, key=lambda f: f.nomination.practice_name)
+        if phase == Phase.PUBLISHED:
+            award_year = archive_queries.archive_year(competition.year)
+            awards = list(award_year.awards.all()) if award_year else []
+            context["winners"] = [a for a in awards if a.kind == AwardKind.WINNER]
+            context["favourites"] = [a for a in awards if a.kind == AwardKind.AUDIENCE_FAVOURITE]
+            context["mentions"] = [a for a in awards if a.kind == AwardKind.HONOURABLE_MENTION]
+    return render(request, "hyvakaytanto/home.html", context)
 
 
 @public_page

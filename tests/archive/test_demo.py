@@ -53,7 +53,7 @@ def test_the_demo_years_pages_agree_about_its_phase(settings, phase):
         "review": "Palkintoraati arvioi ehdotuksia",
         "voting": "Yleisöäänestys on käynnissä",
         "deliberation": "Palkintoraati valitsee voittajan",
-        "published": f"Vuoden {competition.year} tulokset on julkistettu",
+        "published": f"Vuoden {competition.year} voittaja",
     }
     assert expected_home[phase] in seen["home"]
     finalists_public = phase in {"voting", "deliberation", "published"}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from archive.models import AwardYear
 from tests.factories.archive import AwardFactory, AwardYearFactory
 from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import FinalistFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,25 +30,68 @@ def test_home_without_a_competition_is_a_friendly_finnish_page(client):
     assert "Perhe yhtenäiseksi" in text  # the latest winner from the archive
 
 
+def lead_of(response) -> str:
+    """The text of the section the front page leads with."""
+    html = response.content.decode()
+    section = re.search(r'<section class="home-lead.*?</section>', html, flags=re.S).group(0)
+    return " ".join(re.sub(r"<[^>]+>", " ", section).split())
+
+
+def current_step(response) -> str:
+    html = response.content.decode()
+    (step,) = re.findall(r'<li class="is-current" aria-current="step">(.*?)</li>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", step).split())
+
+
 @pytest.mark.parametrize(
-    ("trait", "expected"),
+    ("trait", "lead", "step"),
     [
-        ("draft", "Ehdotusaika alkaa"),
-        ("nomination", "Ehdotuksia otetaan vastaan"),
-        ("review", "Palkintoraati arvioi ehdotuksia"),
-        ("voting", "Yleisöäänestys on käynnissä"),
-        ("deliberation", "Yleisöäänestys on päättynyt"),
-        ("published", "tulokset on julkistettu"),
+        ("draft", "Kilpailu avautuu pian Ehdotusaika alkaa", None),
+        ("nomination", "Ehdota hyvää käytäntöä Ehdotuksia otetaan vastaan", "Ehdotusaika (nyt)"),
+        (
+            "review",
+            "Palkintoraati arvioi ehdotuksia Ehdotusaika on päättynyt",
+            "Palkintoraati arvioi",
+        ),
+        (
+            "voting",
+            "Äänestä suosikkiasi Finalistit on julkistettu.",
+            "Finalistit ja yleisöäänestys",
+        ),
+        ("deliberation", "Voittaja julkistetaan pian", "Raati valitsee voittajan (nyt)"),
+        ("published", "Voittaja Perhetyön malli Vuoden", "Tulokset julkistetaan (nyt)"),
     ],
 )
-def test_home_shows_the_current_competition_by_phase(client, trait, expected):
+def test_home_leads_with_what_the_phase_needs_and_marks_todays_step(client, trait, lead, step):
     traits = {} if trait == "nomination" else {trait: True}
     competition = CompetitionFactory(**traits)
+    if trait in ("voting", "deliberation", "published"):
+        finalist = FinalistFactory(
+            nomination__competition=competition, nomination__practice_name="Perhetyön malli"
+        )
+    if trait == "published":
+        AwardFactory(
+            year=AwardYearFactory(year=competition.year, competition=competition),
+            kind="winner",
+            practice_name="Perhetyön malli",
+            jury_statement="Raadin yksimielinen valinta.",
+            nomination=finalist.nomination,
+        )
+        lead = f"Vuoden {competition.year} voittaja Perhetyön malli"
 
-    text = text_of(client.get(reverse("home")))
+    response = client.get(reverse("home"))
 
-    assert competition.title in text
-    assert expected in text
+    assert competition.title in text_of(response)
+    assert lead_of(response).startswith(lead)
+    if trait in ("voting", "deliberation"):
+        assert "Perhetyön malli" in lead_of(response)
+    if trait == "published":
+        assert "Raadin yksimielinen valinta." in lead_of(response)
+    if step is None:
+        assert 'aria-current="step"' not in response.content.decode()
+    else:
+        assert current_step(response).startswith(step)
+        assert "(nyt)" in current_step(response)
 
 
 def test_home_shows_the_newest_competition(client):
