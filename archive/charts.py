@@ -6,11 +6,6 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-BAR_HEIGHT = 28
-GAP = 12
-WIDTH = 600
-
-
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -19,32 +14,25 @@ class Bar:
 
 
 def bar_chart(bars: list[Bar], *, title: str) -> SafeString:
-    """Horizontal bars, one per item, each with its label and value; ``title`` names the
-    chart for screen readers (who also get the same numbers as a table on the page)."""
-    height = len(bars) * (BAR_HEIGHT * 2 + GAP) + GAP
+    """Horizontal bars, one per item, each with its label and value as text of the page
+    (so they are as large as the page's text at any width; on a phone the label goes above
+    its bar), the bar itself a small SVG stretched to its share of the widest. ``title``
+    names the chart for screen readers (who also get the same numbers as a table)."""
     widest = max((float(b.share) for b in bars), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-labelledby="chart-title" class="results-chart">',
-        f'<title id="chart-title">{escape(title)}</title>',
-    ]
-    y = GAP
+    parts = [f'<figure class="results-chart" role="img" aria-label="{escape(title)}">']
     for bar in bars:
         share = float(bar.share)
-        length = max(2.0, (WIDTH - 120) * share / widest)
+        length = max(0.5, 100 * share / widest)
         text = f"{share:.1f} %".replace(".", ",")
         parts.append(
-            f'<text x="0" y="{y + 18}" font-size="15" fill="#212529">{escape(bar.label)}</text>'
+            '<div class="chart-row">'
+            f'<span class="chart-label">{escape(bar.label)}</span>'
+            '<span class="chart-bar">'
+            '<svg viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="20" '
+            f'aria-hidden="true"><rect width="{length:.1f}" height="10" fill="#5b2a86"/></svg>'
+            f'<span class="chart-value">{escape(text)} ({bar.value})</span>'
+            "</span></div>"
         )
-        parts.append(
-            f'<rect x="0" y="{y + BAR_HEIGHT}" width="{length:.1f}" height="{BAR_HEIGHT - 6}" '
-            f'fill="#5b2a86" rx="3"/>'
-        )
-        parts.append(
-            f'<text x="{length + 8:.1f}" y="{y + BAR_HEIGHT + 17}" font-size="15" '
-            f'fill="#212529">{escape(text)} ({bar.value})</text>'
-        )
-        y += BAR_HEIGHT * 2 + GAP
-    parts.append("</svg>")
-    # Every text in the SVG is escaped above.
+    parts.append("</figure>")
+    # Every text in the markup is escaped above.
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703

@@ -89,3 +89,50 @@ def test_results_page_is_accessible(site):
     site.open(f"/tulokset/{competition.year}/")
 
     check(site, "results")
+
+
+def test_results_chart_reads_on_a_phone(site):
+    competition = CompetitionFactory(deliberation=True)
+    finalists_of(competition)
+    winner = competition.nominations.first().finalist
+    winner.recognition, winner.recognition_statement = Recognition.WINNER, "Raadin valinta."
+    winner.save()
+    VoteFactory.create_batch(3, finalist=winner, competition=competition)
+    archive_services.results_publish(
+        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
+    )
+    site.set_viewport_size(PHONE)
+
+    site.open(f"/tulokset/{competition.year}/")
+    sizes = site.eval_on_selector_all(
+        ".results-chart .chart-label, .results-chart .chart-value",
+        "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))",
+    )
+
+    assert len(sizes) == 6  # a label and a value for each of the three finalists
+    assert min(sizes) >= 12
+
+
+def test_public_pages_describe_themselves_and_log_no_console_error(site):
+    competition = CompetitionFactory(voting=True)
+    finalists_of(competition)
+    errors = []
+    site.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    site.on("pageerror", lambda error: errors.append(str(error)))
+
+    for path in [
+        "/",
+        "/finalistit/",
+        "/arkisto/",
+        "/arkisto/2022/",
+        "/tulokset/2009/",
+        "/tietosuoja/",
+    ]:
+        site.open(path)
+        description = site.get_attribute('meta[name="description"]', "content")
+        assert description and len(description) > 50, path
+        assert site.get_attribute('meta[property="og:title"]', "content"), path
+
+    assert errors == []
