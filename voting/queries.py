@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncHour
+from django.utils.text import slugify
 
 from hyvakaytanto.models import Competition
 from hyvakaytanto.queries import current_competition
@@ -46,6 +47,20 @@ def public_finalists() -> tuple[Competition | None, list[Finalist]]:
     finalists = published_finalists(competition) if competition else []
     _snapshot = (now, competition, finalists)
     return competition, finalists
+
+
+def finalist_slug(finalist: Finalist, finalists: list[Finalist]) -> str:
+    """The finalist's address within the year: its practice's name as a slug, with its
+    number added only when two of the year's finalists would share one."""
+    slug = slugify(finalist.nomination.practice_name) or str(finalist.pk)
+    clashes = [f for f in finalists if slugify(f.nomination.practice_name) == slug]
+    return slug if len(clashes) <= 1 else f"{slug}-{finalist.pk}"
+
+
+def public_finalist(slug: str) -> tuple[Competition | None, Finalist | None]:
+    """The current year's published finalist at ``slug`` (from ``public_finalists``)."""
+    competition, finalists = public_finalists()
+    return competition, next((f for f in finalists if finalist_slug(f, finalists) == slug), None)
 
 
 def shuffled_for_visitor(finalists: list[Finalist], seed: str) -> list[Finalist]:

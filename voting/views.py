@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,7 @@ from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
 from voting import queries, services
 from voting.models import Vote
+from voting.share_image import share_image
 
 # Listing first is an advantage in a vote, so the finalists are shown in a shuffled order:
 # a signed-in voter's own (the same at every visit), and for everyone else one that changes
@@ -43,12 +45,51 @@ def finalists(request):
     if competition is not None:
         visitor = queries.visitor_vote(request.user, competition)
         context.update(
-            finalists=queries.shuffled_for_visitor(published, _order_seed(request)),
+            finalists=_with_slugs(queries.shuffled_for_visitor(published, _order_seed(request))),
             verified=visitor.verified,
             voted_for=next((f for f in published if f.pk == visitor.finalist_id), None),
             voted_at=visitor.cast_at,
         )
     return render(request, "voting/finalists.html", context)
+
+
+def _with_slugs(finalists: list) -> list:
+    for finalist in finalists:
+        finalist.slug = queries.finalist_slug(finalist, finalists)
+    return finalists
+
+
+@require_http_methods(["GET"])
+@public_page
+def finalist_detail(request, slug: str):
+    """One finalist's own page, to share: the practice, the jury's statement and the vote,
+    with Open Graph tags and a picture drawn for it (``finalist_image``)."""
+    competition, finalist = queries.public_finalist(slug)
+    if finalist is None:
+        raise Http404
+    visitor = queries.visitor_vote(request.user, competition)
+    return render(
+        request,
+        "voting/finalist.html",
+        {
+            "competition": competition,
+            "phase": competition.phase,
+            "finalist": finalist,
+            "slug": slug,
+            "verified": visitor.verified,
+            "voted_at": visitor.cast_at,
+            "voted_for_this": visitor.finalist_id == finalist.pk,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@public_page
+def finalist_image(request, slug: str):
+    competition, finalist = queries.public_finalist(slug)
+    if finalist is None:
+        raise Http404
+    return HttpResponse(share_image(finalist, competition), content_type="image/png")
 
 
 @require_POST
