@@ -1,10 +1,11 @@
-"""Server-rendered SVG charts: readable without JavaScript, numbers also given as text."""
+"""Server-rendered bar charts: readable without JavaScript, numbers also given as text."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
 
 @dataclass(frozen=True)
 class Bar:

@@ -5,8 +5,9 @@ every visitor who is not signed in: its language is in its address (``/sv/…``)
 no form and sets no cookie. Such a page, answered to such a visitor, is sent with
 ``Cache-Control: public`` and a short ``max-age`` with ``stale-while-revalidate``, so that
 when a finalist shares the vote link with their whole network a cache in front of the app
-can absorb the spike. The app keeps the same answer in each process for ``PUBLIC_PAGE_CACHE_SECONDS`` (5)
-too (a micro-cache): a burst of visitors costs one rendering a process, not one each.
+can absorb the spike. The app keeps the same answer in each process for
+``PUBLIC_PAGE_CACHE_SECONDS`` (5) too (a micro-cache): a burst of visitors costs one
+rendering a process, not one each.
 
 Everything else stays private: a signed-in person's page (it shows their vote), any page that
 sets a cookie, any answer but 200. The vote itself is a POST and always reaches the app, so

@@ -2,7 +2,6 @@ from datetime import datetime, time, timedelta
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, get_language_info
@@ -57,18 +56,26 @@ def minutes(value: timedelta | None) -> int:
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """The same page in each language, as plain links: the language is in the address, so a
-    switch needs no form, no cookie and no POST (and the page stays cacheable)."""
-    request = context["request"]
+    switch needs no form, no cookie and no POST (and the page stays cacheable). Finnish has
+    no prefix, the others ``/sv``, ``/en``; the links are made by moving the prefix, without
+    resolving the address again (this runs on every page)."""
     current = get_language()
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"][:1].upper() + info["name_local"][1:],
-                "url": translate_url(request.get_full_path(), code),
-                "current": code == current,
-            }
-        )
-    return links
+    path = context["request"].get_full_path()
+    if current != settings.LANGUAGE_CODE and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    return [
+        {
+            "code": code,
+            "name": _LANGUAGE_NAMES[code],
+            "url": path if code == settings.LANGUAGE_CODE else f"/{code}{path}",
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+_LANGUAGE_NAMES = {
+    code: get_language_info(code)["name_local"][:1].upper()
+    + get_language_info(code)["name_local"][1:]
+    for code, _name in settings.LANGUAGES
+}

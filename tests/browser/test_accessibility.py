@@ -136,3 +136,29 @@ def test_public_pages_describe_themselves_and_log_no_console_error(site):
         assert site.get_attribute('meta[property="og:title"]', "content"), path
 
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "phase", ["draft", "nomination", "review", "voting", "deliberation", "published"]
+)
+def test_the_front_page_in_every_phase(site, phase):
+    competition = CompetitionFactory(**({} if phase == "nomination" else {phase: True}))
+    if phase in ("voting", "deliberation", "published"):
+        finalists_of(competition)
+    if phase == "published":
+        from tests.factories.archive import AwardFactory, AwardYearFactory
+
+        AwardFactory(
+            year=AwardYearFactory(year=competition.year, competition=competition),
+            kind="winner",
+            practice_name="Ruskon nanny",
+            jury_statement="Raadin yksimielinen valinta.",
+        )
+
+    site.open("/")
+    screenshot(site, f"front-{phase}-1280")
+
+    assert serious_accessibility_violations(site) == [], phase
+    site.set_viewport_size(PHONE)
+    assert not has_horizontal_scroll(site), f"the front page scrolls sideways at 375 px ({phase})"
+    screenshot(site, f"front-{phase}-375")
