@@ -29,7 +29,8 @@ def bar_chart(bars: list[Bar], *, title: str) -> SafeString:
             '<div class="chart-row">'
             f'<span class="chart-label">{escape(bar.label)}</span>'
             '<span class="chart-bar">'
-            '<svg viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="20" '
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" '
+            'preserveAspectRatio="none" width="100%" height="20" '
             f'aria-hidden="true"><rect width="{length:.1f}" height="10" fill="#5b2a86"/></svg>'
             f'<span class="chart-value">{escape(text)} ({bar.value})</span>'
             "</span></div>"

@@ -112,19 +112,19 @@ def test_after_publication_results_front_page_and_archive_show_the_year(
     assert "https://hyvakaytanto.example/tulokset/2027/" in winner_mail.body
 
 
-def test_results_chart_is_valid_svg_whose_shares_add_up_to_100(client, closed_year, staff):
+def test_results_chart_is_valid_markup_whose_shares_add_up_to_100(client, closed_year, staff):
     services.results_publish(competition=closed_year, by=staff)
 
     html = client.get("/tulokset/2027/").content.decode()
 
-    svg = re.search(r"<svg.*?</svg>", html, flags=re.DOTALL).group(0)
-    root = ET.fromstring(svg)  # noqa: S314 - our own markup, parsed to prove it is valid XML
-    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    shares = [
-        float(re.match(r"([\d,]+) %", t).group(1).replace(",", ".")) for t in texts if "%" in t
-    ]
-    assert len(shares) == 4
+    chart = re.search(r'<figure class="results-chart".*?</figure>', html, flags=re.DOTALL).group(0)
+    root = ET.fromstring(chart)  # noqa: S314 - our own markup, parsed to prove it is well formed
+    values = [s.text for s in root.iter("span") if s.get("class") == "chart-value"]
+    shares = [float(re.match(r"([\d,]+) %", v).group(1).replace(",", ".")) for v in values]
+    bars = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    assert len(shares) == len(bars) == 4
     assert sum(shares) == pytest.approx(100, abs=0.2)
+    assert max(bars) == 100  # the widest bar fills its row; the others in proportion
     assert "<caption>Yhteensä 15 ääntä.</caption>" in html
 
 

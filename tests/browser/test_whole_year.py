@@ -292,7 +292,7 @@ def test_a_whole_year(browser, live_server):
     assert "Raadin yksimielinen valinta." in visitor.inner_text("main")
     screenshot(visitor, "year-04-results")
     visitor.goto("/")
-    assert "Vuoden 2031 tulokset on julkistettu." in visitor.inner_text("main")
+    assert "VUODEN 2031 VOITTAJA\n\nAsiakastyön menetelmäkortit" in visitor.inner_text("main")
     visitor.goto("/arkisto/")
     assert "Asiakastyön menetelmäkortit" in visitor.inner_text("main")
     screenshot(visitor, "year-05-archive")
