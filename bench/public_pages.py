@@ -53,13 +53,19 @@ def prepare() -> list[list[str]]:
     from archive.demo import demo_year_build
     from hyvakaytanto.enums import Phase as YearPhase
     from jury.models import Finalist
+    from voting.queries import finalist_slug
 
     # The demo builder refuses to run with DEBUG off (its accounts have published passwords);
     # here it only fills the throwaway database, and the server runs with DEBUG off.
     with override_settings(DEBUG=True):
         demo = demo_year_build(phase=YearPhase.PUBLISHED)
     year = demo.competition.year
-    finalist = Finalist.objects.filter(nomination__competition=demo.competition).first()
+    finalists = list(
+        Finalist.objects.filter(nomination__competition=demo.competition).select_related(
+            "nomination"
+        )
+    )
+    slug = finalist_slug(finalists[0], finalists)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     pages = [
@@ -67,8 +73,7 @@ def prepare() -> list[list[str]]:
         ["/", "/"],
         ["/finalistit/", "/finalistit/"],
     ]
-    if hasattr(finalist, "get_absolute_url"):
-        pages.append(["finalist's page", finalist.get_absolute_url()])
+    pages.append(["finalist's page", f"/finalistit/{slug}/"])
     pages += [
         ["/arkisto/", "/arkisto/"],
         [f"/arkisto/{year}/", f"/arkisto/{year}/"],
