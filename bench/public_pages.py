@@ -16,8 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,17 +23,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.vote_load import (
-    ROOT,
     Connection,
     Phase,
     address_of,
     django_setup,
+    drive,
     free_port,
     p99,
     rate,
     recreate_database,
     run_phase,
-    start_gunicorn,
 )
 
 TARGET_SHARE = 0.25
@@ -113,32 +110,7 @@ async def generate_all(args, plan: dict) -> dict:
 def measure(plan: dict, args, *, page_cache: bool) -> dict:
     os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "5" if page_cache else "0"
     plan["port"] = free_port()
-    server = start_gunicorn(plan["port"], args.workers, keep_alive=False)
-    plan["gunicorn"] = server.pid
-    plan_file = ROOT / ".data" / "bench-pages-plan.json"
-    result_file = ROOT / ".data" / "bench-pages-result.json"
-    plan_file.write_text(json.dumps(plan))
-    try:
-        subprocess.run(  # noqa: S603 - the load generator is this script in another process
-            [
-                sys.executable,
-                __file__,
-                "--generate",
-                "--plan",
-                str(plan_file),
-                "--result",
-                str(result_file),
-                "--clients",
-                str(args.clients),
-                "--seconds",
-                str(args.seconds),
-            ],
-            check=True,
-        )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    return json.loads(result_file.read_text())
+    return drive(__file__, plan, args, name="bench-pages")
 
 
 def report(plan: dict, served: dict, rendered: dict, args) -> bool:

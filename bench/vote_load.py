@@ -415,6 +415,38 @@ def start_gunicorn(port: int, workers: int, keep_alive: bool) -> subprocess.Pope
     raise SystemExit("gunicorn did not start")
 
 
+def drive(script: str, plan: dict, args, *, name: str, extra=(), keep_alive=False) -> dict:
+    """Start gunicorn, run ``script``'s load generator (``--generate``) against it in a
+    process of its own with ``plan``, stop gunicorn, and return what the generator found."""
+    plan_file = ROOT / ".data" / f"{name}-plan.json"
+    result_file = ROOT / ".data" / f"{name}-result.json"
+    server = start_gunicorn(plan["port"], args.workers, keep_alive)
+    plan["gunicorn"] = server.pid
+    plan_file.write_text(json.dumps(plan))
+    try:
+        subprocess.run(  # noqa: S603 - the load generator is the script in another process
+            [
+                sys.executable,
+                script,
+                "--generate",
+                "--plan",
+                str(plan_file),
+                "--result",
+                str(result_file),
+                "--clients",
+                str(args.clients),
+                "--seconds",
+                str(args.seconds),
+                *extra,
+            ],
+            check=True,
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return json.loads(result_file.read_text())
+
+
 def percentiles(values: list[float]) -> str:
     if not values:
         return "no requests"
@@ -540,34 +572,15 @@ def main() -> None:
     plan["database"] = (
         "embedded PostgreSQL" if plan["postmaster"] else "PostgreSQL from DATABASE_URL"
     )
-    plan_file = ROOT / ".data" / "bench-plan.json"
-    result_file = ROOT / ".data" / "bench-result.json"
-    plan_file.write_text(json.dumps(plan))
-    server = start_gunicorn(plan["port"], args.workers, args.keep_alive)
-    plan["gunicorn"] = server.pid
-    plan_file.write_text(json.dumps(plan))
-    try:
-        subprocess.run(  # noqa: S603 - the load generator is this script in another process
-            [
-                sys.executable,
-                __file__,
-                "--generate",
-                "--plan",
-                str(plan_file),
-                "--result",
-                str(result_file),
-                "--clients",
-                str(args.clients),
-                "--seconds",
-                str(args.seconds),
-                *(["--keep-alive"] if args.keep_alive else []),
-            ],
-            check=True,
-        )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    ok = report(plan, json.loads(result_file.read_text()), args)
+    result = drive(
+        __file__,
+        plan,
+        args,
+        name="bench",
+        extra=["--keep-alive"] if args.keep_alive else [],
+        keep_alive=args.keep_alive,
+    )
+    ok = report(plan, result, args)
     sys.exit(0 if ok else 1)
 
 
