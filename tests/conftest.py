@@ -186,3 +186,26 @@ def pytest_configure(config):
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             with po_path.open("rb") as source, mo_path.open("wb") as target:
                 write_mo(target, read_po(source))
+
+
+@pytest.fixture
+def published_year(db):
+    """The year 2031 with its results published: a winner with two votes, another finalist."""
+    from archive import services as archive_services
+    from jury.enums import Recognition
+    from tests.factories.hyvakaytanto import CompetitionFactory
+    from tests.factories.jury import FinalistFactory, StaffUserFactory
+    from tests.factories.voting import VoteFactory
+
+    competition = CompetitionFactory(year=2031, deliberation=True)
+    winner = FinalistFactory(
+        nomination__competition=competition,
+        recognition=Recognition.WINNER,
+        recognition_statement="Raadin valinta.",
+    )
+    FinalistFactory(nomination__competition=competition)
+    VoteFactory.create_batch(2, finalist=winner, competition=competition)
+    archive_services.results_publish(
+        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
+    )
+    return competition

@@ -4,30 +4,11 @@ everything personal stays private."""
 import pytest
 from django.contrib.sessions.models import Session
 
-from archive import services as archive_services
 from archive.models import Award
-from jury.enums import Recognition
 from tests.factories.hyvakaytanto import CompetitionFactory
-from tests.factories.jury import FinalistFactory, StaffUserFactory
-from tests.factories.voting import VoteFactory, VoterFactory
+from tests.factories.voting import VoterFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published_year():
-    competition = CompetitionFactory(year=2031, deliberation=True)
-    winner = FinalistFactory(
-        nomination__competition=competition,
-        recognition=Recognition.WINNER,
-        recognition_statement="Raadin valinta.",
-    )
-    FinalistFactory(nomination__competition=competition)
-    VoteFactory.create_batch(2, finalist=winner, competition=competition)
-    archive_services.results_publish(
-        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
-    )
-    return competition
 
 
 PUBLIC_PAGES = [

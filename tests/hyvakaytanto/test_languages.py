@@ -6,12 +6,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from archive import services as archive_services
-from jury.enums import Recognition
 from tests.factories.hyvakaytanto import CompetitionFactory
-from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.factories.jury import FinalistFactory
 from tests.factories.nominations import NominationFactory
-from tests.factories.voting import VoteFactory
 from tests.nominations.conftest import valid_form_data
 
 pytestmark = pytest.mark.django_db
@@ -49,22 +46,6 @@ def visible_text(response) -> str:
 def untranslated(response) -> list[str]:
     text = visible_text(response)
     return sorted(fragment for fragment in FINNISH if fragment in text)
-
-
-@pytest.fixture
-def published_year(db):
-    competition = CompetitionFactory(year=2031, deliberation=True)
-    winner = FinalistFactory(
-        nomination__competition=competition,
-        recognition=Recognition.WINNER,
-        recognition_statement="Raadin valinta.",
-    )
-    FinalistFactory(nomination__competition=competition)
-    VoteFactory.create_batch(2, finalist=winner, competition=competition)
-    archive_services.results_publish(
-        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
-    )
-    return competition
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
