@@ -75,7 +75,8 @@ def test_finalist_page_is_accessible_in_every_phase(site, phase):
     check(site, f"finalists-{phase}")
 
 
-def test_results_page_is_accessible(site):
+def published_results():
+    """A year whose results are out: three finalists, the first one the winner with 3 votes."""
     competition = CompetitionFactory(deliberation=True)
     finalists_of(competition)
     winner = competition.nominations.first().finalist
@@ -85,6 +86,11 @@ def test_results_page_is_accessible(site):
     archive_services.results_publish(
         competition=competition, by=StaffUserFactory(groups=["Viestintä"])
     )
+    return competition
+
+
+def test_results_page_is_accessible(site):
+    competition = published_results()
 
     site.open(f"/tulokset/{competition.year}/")
 
@@ -92,15 +98,7 @@ def test_results_page_is_accessible(site):
 
 
 def test_results_chart_reads_on_a_phone(site):
-    competition = CompetitionFactory(deliberation=True)
-    finalists_of(competition)
-    winner = competition.nominations.first().finalist
-    winner.recognition, winner.recognition_statement = Recognition.WINNER, "Raadin valinta."
-    winner.save()
-    VoteFactory.create_batch(3, finalist=winner, competition=competition)
-    archive_services.results_publish(
-        competition=competition, by=StaffUserFactory(groups=["Viestintä"])
-    )
+    competition = published_results()
     site.set_viewport_size(PHONE)
 
     site.open(f"/tulokset/{competition.year}/")
