@@ -1,14 +1,16 @@
 from datetime import UTC
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import mail
+from hyvakaytanto import mail, services
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
-from hyvakaytanto.forms import CompetitionForm
-from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail
+from hyvakaytanto.forms import CompetitionForm, SiteSettingsForm
+from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
 from hyvakaytanto.permissions import can_resend_email
 from hyvakaytanto.templatetags.site_tags import deadline
 
@@ -151,3 +153,32 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 ),
                 messages.WARNING,
             )
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: its list opens the row itself, which exists from its first save (until then
+    the page shows the defaults)."""
+
+    form = SiteSettingsForm
+    fields = ["name", "primary_colour", "logo", "icon", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        if object_id != str(SiteSettings.SINGLE_ROW):
+            return None
+        return super().get_object(request, object_id, from_field) or SiteSettings()
+
+    def changelist_view(self, request, extra_context=None):
+        return HttpResponseRedirect(
+            reverse("admin:hyvakaytanto_sitesettings_change", args=[SiteSettings.SINGLE_ROW])
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.site_settings_save(site_settings=obj)

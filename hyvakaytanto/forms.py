@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.models import Competition
+from hyvakaytanto import images
+from hyvakaytanto.models import Competition, SiteSettings
 
 # Each timeline moment as staff enter it: an opening by its first day, a closing by its last.
 # The form field, the model field, and how many days lie between the entered day and the
@@ -109,3 +110,30 @@ class CompetitionForm(forms.ModelForm):
                 {names.get(field, field): messages for field, messages in errors.error_dict.items()}
             )
         super()._update_errors(errors)
+
+
+_PICTURE_INPUT = forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE})
+
+
+class SiteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SiteSettings
+        fields = ["name", "primary_colour", "logo", "icon"]
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "logo": _PICTURE_INPUT,
+            "icon": _PICTURE_INPUT,
+        }
+
+    def clean_primary_colour(self) -> str:
+        return self.cleaned_data["primary_colour"].strip().lower()
+
+    def clean_logo(self):
+        return images.cleaned_picture(
+            self.cleaned_data["logo"], shape=images.SITE_LOGO, prefix="logo"
+        )
+
+    def clean_icon(self):
+        return images.cleaned_picture(
+            self.cleaned_data["icon"], shape=images.SITE_ICON, prefix="icon"
+        )

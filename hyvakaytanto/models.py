@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hyvakaytanto.branding import DEFAULT_COLOUR, validate_brand_colour
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.validators import single_line
 
@@ -383,3 +384,73 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def file_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class SiteSettings(models.Model):
+    """The site's identity, one row set by staff in the admin; with no row, the defaults in
+    ``hyvakaytanto.branding``. Pages read it through ``branding.site_identity()``."""
+
+    SINGLE_ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_ROW, editable=False)
+    name = models.CharField(
+        _("sivuston nimi"),
+        max_length=60,
+        blank=True,
+        validators=[single_line],
+        help_text=_(
+            "Näkyy ylävalikossa kaikilla kielillä. Jätä tyhjäksi, niin nimi on ”Hyvä käytäntö” "
+            "sivun kielellä."
+        ),
+    )
+    primary_colour = models.CharField(
+        _("pääväri"),
+        max_length=7,
+        default=DEFAULT_COLOUR,
+        validators=[validate_brand_colour],
+        help_text=_(
+            "Ylävalikon, painikkeiden ja linkkien väri muodossa #rrggbb. Valkoisen tekstin on "
+            "erotuttava siitä hyvin (kontrasti vähintään 4,5:1)."
+        ),
+    )
+    logo = models.FileField(
+        _("logo"),
+        storage=file_storage,
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "PNG, JPEG tai WebP, läpinäkyvä tausta sopii. Näytetään ylävalikossa 32 px korkeana "
+            "valkoisella tekstillä kirjoitetun nimen vieressä."
+        ),
+    )
+    icon = models.FileField(
+        _("sivuston kuvake"),
+        storage=file_storage,
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Selaimen välilehdessä ja puhelimen kotinäytöllä. Neliönmuotoinen kuva, vähintään "
+            "180 × 180 px; muu rajataan keskeltä neliöksi."
+        ),
+    )
+    updated_at = models.DateTimeField(_("muutettu"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sivuston asetukset")
+        verbose_name_plural = _("sivuston asetukset")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="hyvakaytanto_sitesettings_single_row"),
+            models.CheckConstraint(
+                condition=Q(primary_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="hyvakaytanto_sitesettings_colour_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Sivuston asetukset"))

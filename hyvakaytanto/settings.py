@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "hyvakaytanto.branding.site_context",
             ],
         },
     },
@@ -198,6 +199,8 @@ CACHES = {
 # new one (hyvakaytanto/caching.py).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
 PUBLIC_PAGE_STALE_SECONDS = env_int("PUBLIC_PAGE_STALE_SECONDS", 120)
+# Seconds each process reuses the site's name, colour and logo (hyvakaytanto/branding.py).
+SITE_IDENTITY_CACHE_SECONDS = env_int("SITE_IDENTITY_CACHE_SECONDS", 60)
 
 # --- Staff and jurors' accounts -------------------------------------------------------------
 # The admin asks for a password and then a code from an authenticator app (TOTP, django-otp);

@@ -7,6 +7,16 @@ from hyvakaytanto import health, views
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/web/", health.web_health, name="health_web"),
+    re_path(
+        r"^sivusto/teema-(?P<colour>[0-9a-f]{6})\.css$",
+        views.theme_stylesheet,
+        name="theme_stylesheet",
+    ),
+    re_path(
+        r"^sivusto/(?P<name>[a-z]+-[0-9a-f]{24}\.(?:png|jpg))$",
+        views.public_file,
+        name="public_file",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

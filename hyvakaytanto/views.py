@@ -2,14 +2,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.http import Http404
+from django.core.files.storage import storages
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from archive import queries as archive_queries
 from archive.enums import AwardKind
+from hyvakaytanto.branding import theme_css
 from hyvakaytanto.caching import public_page
 from hyvakaytanto.enums import Phase
+from hyvakaytanto.images import PUBLIC_PREFIX
 from hyvakaytanto.models import Competition
 from hyvakaytanto.queries import criteria, current_competition
 from voting import queries as voting_queries
@@ -88,3 +93,33 @@ def privacy(request):
 
 def not_found(request, *args, **kwargs):
     raise Http404
+
+
+# Both answers below are named by their content (a digest, a colour), so a name always means
+# the same bytes and browsers and proxies may keep them for a year.
+_FOREVER = {"public": True, "max_age": 365 * 24 * 3600, "immutable": True}
+_PUBLIC_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_file(request, name: str):
+    """A picture staff uploaded for the public site (logo, icon, a finalist's picture)."""
+    content_type = _PUBLIC_TYPES.get(name.rpartition(".")[2])
+    if content_type is None:
+        raise Http404
+    try:
+        with storages["private"].open(PUBLIC_PREFIX + name) as stored:
+            data = stored.read()
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = HttpResponse(data, content_type=content_type)
+    patch_cache_control(response, **_FOREVER)
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def theme_stylesheet(request, colour: str):
+    """The brand colour's shades as CSS custom properties (hyvakaytanto/branding.py)."""
+    response = HttpResponse(theme_css(f"#{colour}"), content_type="text/css; charset=utf-8")
+    patch_cache_control(response, **_FOREVER)
+    return response

@@ -30,7 +30,7 @@ from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.templatetags.site_tags import moment
 from jury import permissions, queries, services, sql, statistics
 from jury.enums import Recognition
-from jury.forms import ConflictForm, DecisionForm, ScoreSheetForm
+from jury.forms import ConflictForm, DecisionForm, FinalistForm, ScoreSheetForm
 from jury.models import (
     ConflictOfInterest,
     FeedbackRound,
@@ -698,16 +698,27 @@ class FinalistAdmin(SimpleHistoryAdmin):
     list_filter = ["nomination__competition", "recognition"]
     list_select_related = ["nomination__competition"]
     search_fields = ["nomination__practice_name"]
+    form = FinalistForm
     fields = [
         "nomination",
         "statement",
         "order",
+        "picture",
+        "picture_alt",
         "recognition",
         "recognition_statement",
         "shortlisted_at",
     ]
     readonly_fields = ["nomination", "recognition", "recognition_statement", "shortlisted_at"]
     actions = ["publish", "unshortlist", "decide"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is None or not permissions.can_shortlist(request.user, obj.nomination.competition):
+            fields += ["statement", "order"]
+        if not permissions.can_set_finalist_picture(request.user):
+            fields += ["picture", "picture_alt"]
+        return fields
 
     def get_queryset(self, request):
         visible = Competition.objects.filter(pk__in=_visible_competition_ids(request))
@@ -731,15 +742,26 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
             return super().has_change_permission(request)
-        return permissions.can_shortlist(request.user, obj.nomination.competition)
+        return permissions.can_shortlist(
+            request.user, obj.nomination.competition
+        ) or permissions.can_set_finalist_picture(request.user)
 
     def save_model(self, request, obj, form, change):
-        services.finalist_set_statement(
-            finalist=obj,
-            statement=form.cleaned_data["statement"],
-            order=form.cleaned_data["order"],
-            by=request.user,
-        )
+        changed = set(form.changed_data)
+        if changed & {"statement", "order"}:
+            services.finalist_set_statement(
+                finalist=obj,
+                statement=form.cleaned_data["statement"],
+                order=form.cleaned_data["order"],
+                by=request.user,
+            )
+        if changed & {"picture", "picture_alt"}:
+            services.finalist_set_picture(
+                finalist=obj,
+                picture=form.cleaned_data["picture"],
+                alt=form.cleaned_data["picture_alt"],
+                by=request.user,
+            )
 
     @admin.display(description=_("vuosi"), ordering="nomination__competition__year")
     def year(self, finalist) -> int:

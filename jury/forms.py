@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hyvakaytanto import images
 from jury.enums import SCORE_LABELS, Recognition
-from jury.models import Score
+from jury.models import Finalist, Score
 from jury.services import CriterionScore
 
 SHARED_LABEL = _("Näytetään ehdottajalle (palautteessa tulosten jälkeen, ilman nimeäsi)")
@@ -94,3 +95,24 @@ class DecisionForm(forms.Form):
         help_text=_("Pakollinen voittajalle ja kunniakirjalle; näkyy tulossivulla."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class FinalistForm(forms.ModelForm):
+    """A finalist in the admin: the chair's statement and order, the staff's picture (the
+    admin leaves out, as read-only, what the signed-in user may not change)."""
+
+    class Meta:
+        model = Finalist
+        fields = ["statement", "order", "picture", "picture_alt"]
+        widgets = {"picture": forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE})}
+
+    def clean_picture(self):
+        return images.cleaned_picture(
+            self.cleaned_data["picture"], shape=images.FINALIST_PICTURE, prefix="finalist"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "picture" in self.fields and cleaned.get("picture") and not cleaned.get("picture_alt"):
+            self.add_error("picture_alt", _("Kirjoita kuvalle tekstivastine: mitä kuvassa näkyy."))
+        return cleaned

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.models import Competition, Criterion, file_storage
 from hyvakaytanto.validators import single_line
 from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
 from nominations.models import Nomination
@@ -166,6 +166,25 @@ class Finalist(models.Model):
         help_text=_("Julkaistaan finalistisivulla. Kirjoita ennen finalistien julkistamista."),
     )
     order = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+    picture = models.FileField(
+        _("kuva"),
+        storage=file_storage,
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Vapaaehtoinen. JPEG, PNG tai WebP, enintään 10 Mt. Kuva rajataan keskeltä "
+            "muotoon 16:9 (1200 × 675 px), ja sen tiedot (esim. sijainti) poistetaan."
+        ),
+    )
+    picture_alt = models.CharField(
+        _("kuvan tekstivastine"),
+        max_length=250,
+        blank=True,
+        validators=[single_line],
+        help_text=_(
+            "Mitä kuvassa näkyy, lukijalle joka ei näe kuvaa. Pakollinen, jos finalistilla on kuva."
+        ),
+    )
     recognition = models.CharField(
         _("raadin päätös"), max_length=32, choices=Recognition.choices, blank=True, default=""
     )
@@ -183,11 +202,16 @@ class Finalist(models.Model):
         permissions = [
             ("publish_finalists", _("Voi julkistaa finalistit")),
             ("view_ranking", _("Voi nähdä kaikki pisteet ja järjestyksen")),
+            ("set_finalist_picture", _("Voi lisätä finalistin kuvan")),
         ]
         constraints = [
             models.CheckConstraint(
                 name="jury_finalist_recognition_valid",
                 condition=Q(recognition__in=Recognition.values),
+            ),
+            models.CheckConstraint(
+                name="jury_finalist_picture_has_alt",
+                condition=Q(picture="") | ~Q(picture_alt=""),
             ),
             models.CheckConstraint(
                 name="jury_finalist_recognition_has_statement",

@@ -96,6 +96,11 @@ def can_publish_finalists(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("jury.publish_finalists"))
 
 
+def can_set_finalist_picture(user) -> bool:
+    """Communications staff add a finalist's picture (or replace or remove it), any time."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.set_finalist_picture"))
+
+
 def can_send_feedback(user) -> bool:
     """Communications staff send the jury's feedback to nominees (after the results)."""
     return bool(user.is_active and user.is_staff and user.has_perm("jury.send_feedback"))

@@ -15,7 +15,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from hyvakaytanto import audit, mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
-from hyvakaytanto.services import competition_mark_finalists_published
+from hyvakaytanto.services import (
+    competition_mark_finalists_published,
+    stored_files_erase_after_commit,
+)
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
 from jury.models import (
     ConflictOfInterest,
@@ -31,6 +34,7 @@ from jury.permissions import (
     can_publish_finalists,
     can_reopen_scoring,
     can_send_feedback,
+    can_set_finalist_picture,
     can_shortlist,
     scoring_is_open,
 )
@@ -223,6 +227,28 @@ def finalist_set_statement(*, finalist: Finalist, statement: str, order: int, by
     finalist.statement = statement.strip()
     finalist.order = order
     finalist.save(update_fields=["statement", "order"])
+    return finalist
+
+
+@transaction.atomic
+def finalist_set_picture(*, finalist: Finalist, picture, alt: str, by) -> Finalist:
+    """Staff add, replace or remove a finalist's picture (``picture`` is a file drawn by
+    ``hyvakaytanto.images``, the one already kept, or empty to remove it).
+
+    Side effects: the replaced picture is erased once the change is committed.
+    """
+    if not can_set_finalist_picture(by):
+        raise PermissionDenied
+    before = Finalist.objects.select_for_update().get(pk=finalist.pk).picture.name
+    finalist.picture = picture or ""
+    finalist.picture_alt = alt.strip() if finalist.picture else ""
+    if finalist.picture and not finalist.picture_alt:
+        raise ValidationError(
+            {"picture_alt": _("Kirjoita kuvalle tekstivastine: mitä kuvassa näkyy.")}
+        )
+    finalist.save(update_fields=["picture", "picture_alt"])
+    if before != finalist.picture.name:
+        stored_files_erase_after_commit(names=[before])
     return finalist
 
 

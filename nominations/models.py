@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion
+from hyvakaytanto.models import Competition, Criterion, file_storage
 from hyvakaytanto.validators import single_line
 from nominations.enums import NominationState, Region
 
@@ -153,10 +153,8 @@ class CriterionAnswer(models.Model):
         return f"{self.nomination} – {self.criterion}"
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+# The name the first migration refers to.
+_private_storage = file_storage
 
 
 class Attachment(models.Model):

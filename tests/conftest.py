@@ -36,12 +36,24 @@ def delivering(mailoutbox):
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
+def fresh_page_cache(request):
     """Every test starts with no public page kept from another test's data (the micro-cache
-    of hyvakaytanto/caching.py lives in the test process)."""
+    of hyvakaytanto/caching.py lives in the test process), and with the site's identity
+    already read, as a running server has it (hyvakaytanto/branding.py): query counts are
+    those of every request but a process's first."""
     from django.core.cache import caches
 
+    from hyvakaytanto.branding import forget_site_identity, site_identity
+
     caches["pages"].clear()
+    forget_site_identity()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transactional = marker.kwargs.get("transaction", False)
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        site_identity()
+    yield
+    forget_site_identity()
 
 
 @pytest.fixture(autouse=True)

@@ -101,3 +101,8 @@ def test_a_member_cannot_reopen_anothers_scoring(juror_seat):
 def test_communications_staff_send_feedback_and_the_chair_does_not(staff, chair_seat):
     assert permissions.can_send_feedback(staff) is True
     assert permissions.can_send_feedback(chair_seat.user) is False
+
+
+def test_communications_staff_set_a_finalists_picture_and_the_chair_does_not(staff, chair_seat):
+    assert permissions.can_set_finalist_picture(staff) is True
+    assert permissions.can_set_finalist_picture(chair_seat.user) is False
