@@ -16,6 +16,7 @@ PARTITIVE = {
     "hyvakaytanto.criterion": "arviointikriteeriä",
     "hyvakaytanto.auditevent": "lokitapahtumaa",
     "hyvakaytanto.outgoingemail": "lähtevää sähköpostia",
+    "hyvakaytanto.sitesettings": "sivuston asetuksia",
     "nominations.nomination": "ehdotusta",
     "nominations.attachment": "liitettä",
     "nominations.criterionanswer": "kriteerivastausta",

@@ -694,7 +694,15 @@ class JuryMemberAdmin(admin.ModelAdmin):
 
 @admin.register(Finalist)
 class FinalistAdmin(SimpleHistoryAdmin):
-    list_display = ["nomination", "year", "order", "has_statement", "recognition", "decision"]
+    list_display = [
+        "nomination",
+        "year",
+        "order",
+        "has_statement",
+        "has_picture",
+        "recognition",
+        "decision",
+    ]
     list_filter = ["nomination__competition", "recognition"]
     list_select_related = ["nomination__competition"]
     search_fields = ["nomination__practice_name"]
@@ -770,6 +778,10 @@ class FinalistAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("perustelut kirjoitettu"))
     def has_statement(self, finalist) -> str:
         return gettext("kyllä") if finalist.statement else gettext("puuttuu")
+
+    @admin.display(description=_("kuva"))
+    def has_picture(self, finalist) -> str:
+        return gettext("kyllä") if finalist.picture else gettext("ei (vapaaehtoinen)")
 
     @admin.display(description=_("raadin päätös"))
     def decision(self, finalist) -> str:

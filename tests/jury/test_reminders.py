@@ -28,8 +28,15 @@ def test_walking_the_year_each_juror_gets_exactly_the_reminders_due(mailoutbox, 
         services.score_save(seat=finished, nomination=nomination, scores=_full())
     services.juror_mark_done(seat=finished)
     services.score_save(seat=busy, nomination=nominations[0], scores=_full())
-    start = timezone.localtime(competition.nomination_closes_at) + timedelta(hours=9)
-    days = (competition.scoring_closes_at - competition.nomination_closes_at).days
+    # Each walk day at 9.00 Helsinki time, from the day nominations close, whatever the hour
+    # the test runs at and whichever side of a summer-time change the days fall on.
+    start = timezone.localtime(competition.nomination_closes_at).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    days = (
+        timezone.localdate(competition.scoring_closes_at)
+        - timezone.localdate(competition.nomination_closes_at)
+    ).days
 
     sent_on = Counter()
     for day in range(days + 2):
