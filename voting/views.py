@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hyvakaytanto.caching import public_page
+from hyvakaytanto.caching import PAGE_CACHE, public_page
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
@@ -44,13 +47,35 @@ def finalists(request):
     context = {"competition": competition, "phase": competition.phase if competition else None}
     if competition is not None:
         visitor = queries.visitor_vote(request.user, competition)
+        shuffled = queries.shuffled_for_visitor(published, _order_seed(request))
+        buttons = competition.phase == Phase.VOTING and visitor.verified and not visitor.cast_at
         context.update(
-            finalists=_with_slugs(queries.shuffled_for_visitor(published, _order_seed(request))),
+            finalists=shuffled,
+            cards=_cards(shuffled, phase=competition.phase, buttons=buttons),
+            buttons=buttons,
             verified=visitor.verified,
             voted_for=next((f for f in published if f.pk == visitor.finalist_id), None),
             voted_at=visitor.cast_at,
         )
     return render(request, "voting/finalists.html", context)
+
+
+def _cards(finalists: list, *, phase: Phase, buttons: bool) -> str:
+    """The finalists' cards in this order: rendering them is most of the page's cost, and
+    they hold nothing of the visitor's own (the vote buttons submit a form outside them), so
+    each process reuses them for ``PUBLIC_PAGE_CACHE_SECONDS``, as it does the list itself."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    order = ",".join(str(finalist.pk) for finalist in finalists)
+    key = f"finalist-cards:{get_language()}:{phase}:{buttons}:{order}"
+    cache = caches[PAGE_CACHE]
+    html = cache.get(key) if seconds > 0 else None
+    if html is None:
+        html = render_to_string(
+            "voting/_cards.html", {"finalists": _with_slugs(finalists), "buttons": buttons}
+        )
+        if seconds > 0:
+            cache.set(key, html, seconds)
+    return html
 
 
 def _with_slugs(finalists: list) -> list:

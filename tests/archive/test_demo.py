@@ -76,7 +76,7 @@ def test_in_the_voting_phase_a_voter_sees_four_finalists_with_a_vote_button_each
 
     html = client.get("/finalistit/").content.decode()
 
-    assert html.count('action="/finalistit/aanesta/"') == 4
+    assert html.count('form="vote-form" name="finalist"') == 4
     assert html.count("Äänestä: ") == 4
 
 

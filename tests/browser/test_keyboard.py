@@ -77,7 +77,7 @@ def test_a_vote_can_be_cast_with_the_keyboard_alone(site, live_server):
     site.set_viewport_size({"width": 375, "height": 800})  # on a phone
     site.open("/finalistit/")
 
-    tab_to(site, f"form:has(input[name=finalist][value='{chosen.pk}']) button")
+    tab_to(site, f"button[name=finalist][value='{chosen.pk}']")
     assert site.locator(":focus").is_visible()
     assert site.evaluate(
         "() => { const r = document.activeElement.getBoundingClientRect();"
