@@ -372,6 +372,28 @@ def test_finalist_page_offers_a_verified_voter_a_button_per_finalist(client):
     assert vote_buttons(client.get("/finalistit/")) == 3
 
 
+def test_with_the_cards_kept_each_voter_votes_with_their_own_token_and_sees_their_own_state(
+    settings,
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    competition = CompetitionFactory(voting=True)
+    finalists = [open_finalist(competition=competition) for _ in range(3)]
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(VoterFactory())
+    second.force_login(VoterFactory())
+
+    for voter, finalist in ((first, finalists[0]), (second, finalists[1])):
+        page = voter.get("/finalistit/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        voter.post("/finalistit/aanesta/", {"finalist": finalist.pk, "csrfmiddlewaretoken": token})
+    after = first.get("/finalistit/")
+
+    assert sorted(Vote.objects.values_list("finalist_id", flat=True)) == sorted(
+        [finalists[0].pk, finalists[1].pk]
+    )
+    assert vote_buttons(after) == 0
+
+
 def test_finalist_page_asks_an_unverified_voter_to_verify_and_offers_no_button(client):
     open_finalist()
     client.force_login(VoterFactory(verified=False))
