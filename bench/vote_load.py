@@ -14,7 +14,8 @@
      b. the same view as a signed-in POST with the CSRF token;
      c. votes: each client takes the next voter and POSTs their vote with the CSRF token;
      d. finalist page GETs by voters who have voted (the page shows their vote);
-     e. whole visits: the finalist page, the vote, the page again (as the redirect leads).
+     e. whole visits: the finalist page, the confirmation page, the vote, the page again
+        (as the redirect leads).
 4. Prints throughput, p50/p95/p99 latency and the CPU each request cost in the app server,
    the database server and the generator, checks in the database that every accepted vote
    is there exactly once and nothing else is, and compares the vote with the ceiling.
@@ -226,7 +227,16 @@ async def generate_all(args, plan: dict) -> dict:
                 number, voter_id, key = queue.pop()
                 if with_pages:  # the voter reads the finalists before voting
                     await visit_page(connection, number, key)
-                body = f"csrfmiddlewaretoken={CSRF}&finalist={random.choice(plan['finalists'])}"
+                finalist = random.choice(plan["finalists"])
+                if with_pages:  # the vote button leads to the confirmation page
+                    status, ms = await connection.request(
+                        "GET",
+                        plan["confirm_urls"][str(finalist)],
+                        address_of(number),
+                        signed_in(key),
+                    )
+                    phase.record("confirm", status, ms)
+                body = f"csrfmiddlewaretoken={CSRF}&finalist={finalist}&confirmed=yes"
                 status, ms = await connection.request(
                     "POST", "/finalistit/aanesta/", address_of(number), signed_in(key), body
                 )
@@ -375,7 +385,18 @@ def prepare(voter_count: int) -> dict:
     Session.objects.bulk_create(sessions, batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"competition": competition.pk, "finalists": finalists, "voters": voters}
+    from voting.queries import finalist_slug
+
+    published = list(Finalist.objects.filter(pk__in=finalists).select_related("nomination"))
+    confirm_urls = {
+        str(f.pk): f"/finalistit/{finalist_slug(f, published)}/aanesta/" for f in published
+    }
+    return {
+        "competition": competition.pk,
+        "finalists": finalists,
+        "confirm_urls": confirm_urls,
+        "voters": voters,
+    }
 
 
 def free_port() -> int:
@@ -473,7 +494,7 @@ def report(plan: dict, result: dict, args) -> bool:
             for who in ("app", "database", "generator")
         )
         print(
-            f"{label:34} {rate(phase, kind):7.1f} {unit:7} "
+            f"{label:46} {rate(phase, kind):7.1f} {unit:7} "
             f"{percentiles(phase['latencies'].get(kind, []))}   CPU ms/request: {cpu}"
         )
 
@@ -489,8 +510,9 @@ def report(plan: dict, result: dict, args) -> bool:
     line("one INSERT, signed-in POST + CSRF", signed, "request")
     line("vote POST (votes only)", votes, "vote", "votes/s")
     line("finalist page GET (pages only)", pages, "page")
-    line("visit: page, vote, page — votes", visits, "vote", "votes/s")
-    line("visit: page, vote, page — pages", visits, "page")
+    line("visit: page, confirm, vote, page — votes", visits, "vote", "votes/s")
+    line("visit: page, confirm, vote, page — pages", visits, "page")
+    line("visit: page, confirm, vote, page — confirmations", visits, "confirm")
 
     accepted = votes["accepted"] + visits["accepted"]
     refused = votes["refused"] + visits["refused"]

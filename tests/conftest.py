@@ -38,15 +38,18 @@ def delivering(mailoutbox):
 @pytest.fixture(autouse=True)
 def fresh_page_cache(request):
     """Every test starts with no public page kept from another test's data (the micro-cache
-    of hyvakaytanto/caching.py lives in the test process), and with the site's identity
+    of hyvakaytanto/caching.py and the finalist list of voting/queries.py live in the test
+    process), and with the site's identity
     already read, as a running server has it (hyvakaytanto/branding.py): query counts are
     those of every request but a process's first."""
     from django.core.cache import caches
 
     from hyvakaytanto.branding import forget_site_identity, site_identity
+    from voting import queries as voting_queries
 
     caches["pages"].clear()
     forget_site_identity()
+    voting_queries._snapshot = None
     marker = request.node.get_closest_marker("django_db")
     if marker is not None:
         transactional = marker.kwargs.get("transaction", False)

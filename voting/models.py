@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.models import Competition
 from jury.models import Finalist
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class Vote(models.Model):
@@ -50,6 +54,15 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competition.year}: {self.finalist_id}"
+
+    @property
+    def receipt_code(self) -> str:
+        """The code on the voter's receipt, ABCD-EFGH-JK: derived from the vote with the
+        site's secret key, so the site can tell a real receipt from a made-up one while the
+        code itself says nothing of the vote."""
+        digest = salted_hmac("voting.receipt", f"{self.pk}:{self.cast_at.isoformat()}").digest()
+        code = "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in digest[:10])
+        return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 class VoteTally(Competition):

@@ -63,6 +63,13 @@ def public_finalist(slug: str) -> tuple[Competition | None, Finalist | None]:
     return competition, next((f for f in finalists if finalist_slug(f, finalists) == slug), None)
 
 
+def public_finalist_slug(finalist_id: int) -> str:
+    """The address of the current year's published finalist ``finalist_id``, or ""."""
+    _competition, finalists = public_finalists()
+    finalist = next((f for f in finalists if f.pk == finalist_id), None)
+    return finalist_slug(finalist, finalists) if finalist else ""
+
+
 def shuffled_for_visitor(finalists: list[Finalist], seed: str) -> list[Finalist]:
     """The finalists in an order of this visitor's own, the same on every visit.
 

@@ -45,7 +45,8 @@ def network_of(address: str) -> str:
 
 
 def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
-    """Cast the voter's one vote for a published finalist while voting is open.
+    """Cast the voter's one vote for a published finalist while voting is open, and queue
+    the receipt e-mail (time and receipt code).
 
     The vote is one statement, its own transaction: it inserts the vote only if the finalist
     is published in a year whose vote is open at this moment (server time), the voter has a
@@ -63,8 +64,18 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     now = timezone.now()
     cast = _insert_if_open(voter, finalist_id, now, network_of(client_address))
     if cast is not None:
+        _queue_receipt(cast)
         return cast
     return _not_inserted(voter, finalist_id, now)
+
+
+def _queue_receipt(cast: Cast) -> None:
+    """The voter's receipt: the time of the vote and its code (not whom they voted for: a
+    mailbox is not always read by its owner alone)."""
+    subject, body = mail.render_email(
+        "voting/email/receipt", {"vote": cast.vote, "site_url": settings.SITE_URL}
+    )
+    mail.email_send(subject=subject, body=body, to=[cast.vote.voter.email])
 
 
 def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("finalistit/aanesta/", views.vote, name="vote"),
     path("finalistit/<slug:slug>/", views.finalist_detail, name="finalist"),
     path("finalistit/<slug:slug>/kuva.png", views.finalist_image, name="finalist_image"),
+    path("finalistit/<slug:slug>/aanesta/", views.vote_confirm, name="confirm"),
     path("tili/", views.account, name="account"),
     path("tili/kirjaudu/", views.sign_in, name="sign_in"),
     path("tili/poista/", views.account_delete, name="account_delete"),

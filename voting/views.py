@@ -51,8 +51,9 @@ def finalists(request):
         buttons = competition.phase == Phase.VOTING and visitor.verified and not visitor.cast_at
         context.update(
             finalists=shuffled,
-            cards=_cards(shuffled, phase=competition.phase, buttons=buttons),
-            buttons=buttons,
+            cards=_cards(
+                shuffled, phase=competition.phase, buttons=buttons, chosen=visitor.finalist_id
+            ),
             verified=visitor.verified,
             voted_for=next((f for f in published if f.pk == visitor.finalist_id), None),
             voted_at=visitor.cast_at,
@@ -60,18 +61,20 @@ def finalists(request):
     return render(request, "voting/finalists.html", context)
 
 
-def _cards(finalists: list, *, phase: Phase, buttons: bool) -> str:
+def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) -> str:
     """The finalists' cards in this order: rendering them is most of the page's cost, and
-    they hold nothing of the visitor's own (the vote buttons submit a form outside them), so
-    each process reuses them for ``PUBLIC_PAGE_CACHE_SECONDS``, as it does the list itself."""
+    they hold no token or anything else of one visitor's own (the vote buttons lead to the
+    confirmation; the finalist a voter chose is marked), so each process reuses them for
+    ``PUBLIC_PAGE_CACHE_SECONDS``, as it does the list itself."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     order = ",".join(str(finalist.pk) for finalist in finalists)
-    key = f"finalist-cards:{get_language()}:{phase}:{buttons}:{order}"
+    key = f"finalist-cards:{get_language()}:{phase}:{buttons}:{chosen}:{order}"
     cache = caches[PAGE_CACHE]
     html = cache.get(key) if seconds > 0 else None
     if html is None:
         html = render_to_string(
-            "voting/_cards.html", {"finalists": _with_slugs(finalists), "buttons": buttons}
+            "voting/_cards.html",
+            {"finalists": _with_slugs(finalists), "buttons": buttons, "chosen": chosen},
         )
         if seconds > 0:
             cache.set(key, html, seconds)
@@ -117,6 +120,30 @@ def finalist_image(request, slug: str):
     return HttpResponse(share_image(finalist, competition), content_type="image/png")
 
 
+@login_required
+@require_http_methods(["GET"])
+def vote_confirm(request, slug: str):
+    """ "Äänestät: X. Ääntä ei voi muuttaa." The vote is cast only from this page's form."""
+    competition, finalist = queries.public_finalist(slug)
+    if finalist is None:
+        raise Http404
+    visitor = queries.visitor_vote(request.user, competition)
+    if visitor.cast_at is not None:
+        messages.info(request, _("Olet jo äänestänyt tänä vuonna. Ääntä ei voi vaihtaa."))
+        return redirect("voting:finalists")
+    if competition.phase != Phase.VOTING:
+        messages.info(request, _("Äänestys ei ole käynnissä."))
+        return redirect("voting:finalists")
+    if not visitor.verified:
+        messages.info(request, _("Vahvista sähköpostiosoitteesi, niin voit äänestää."))
+        return redirect("voting:finalists")
+    return render(
+        request,
+        "voting/confirm.html",
+        {"competition": competition, "finalist": finalist, "slug": slug},
+    )
+
+
 @require_POST
 def vote(request):
     if not request.user.is_authenticated:
@@ -126,6 +153,11 @@ def vote(request):
     except ValueError:
         messages.error(request, _("Valitse finalisti, jota äänestät."))
         return redirect("voting:finalists")
+    if request.POST.get("confirmed") != "yes":
+        # A vote is cast only from the confirmation page: an old page's one-tap button, or
+        # a form sent from elsewhere, leads to the confirmation instead.
+        slug = queries.public_finalist_slug(finalist_id)
+        return redirect("voting:confirm", slug) if slug else redirect("voting:finalists")
     address = client_address(request)
     if not hit(_vote_limit(), address):
         messages.error(request, _("Verkostasi on annettu liian monta ääntä. Yritä myöhemmin."))
@@ -149,7 +181,11 @@ def vote(request):
         if cast.created:
             messages.success(
                 request,
-                _("Kiitos! Äänesi finalistille ”%(name)s” on tallennettu.") % {"name": name},
+                _(
+                    "Kiitos! Äänesi finalistille ”%(name)s” on tallennettu. Kuittauskoodi: "
+                    "%(code)s. Kuittaus lähtee myös sähköpostiisi."
+                )
+                % {"name": name, "code": cast.vote.receipt_code},
             )
         else:
             messages.info(

@@ -62,12 +62,12 @@ def test_a_nomination_can_be_completed_with_the_keyboard_alone(site):
     assert nomination.answers.count() == 4
 
 
-def test_a_vote_can_be_cast_with_the_keyboard_alone(site, live_server):
+def test_a_vote_is_confirmed_with_the_keyboard_alone_on_a_phone_and_cancel_casts_nothing(
+    site, live_server
+):
     competition = CompetitionFactory(voting=True)
     FinalistFactory(nomination__competition=competition, nomination__practice_name="Ruskon nanny")
-    chosen = FinalistFactory(
-        nomination__competition=competition, nomination__practice_name="Enna-malli"
-    )
+    FinalistFactory(nomination__competition=competition, nomination__practice_name="Enna-malli")
     voter = VoterFactory()
     client = Client()
     client.force_login(voter)
@@ -77,7 +77,16 @@ def test_a_vote_can_be_cast_with_the_keyboard_alone(site, live_server):
     site.set_viewport_size({"width": 375, "height": 800})  # on a phone
     site.open("/finalistit/")
 
-    tab_to(site, f"button[name=finalist][value='{chosen.pk}']")
+    # First a change of mind: the confirmation's Peruuta leads back and casts nothing.
+    tab_to(site, "a[href='/finalistit/ruskon-nanny/aanesta/']")
+    site.keyboard.press("Enter")
+    site.wait_for_selector("text=Äänestät: Ruskon nanny.")
+    tab_to(site, "form a.btn-outline-secondary")
+    site.keyboard.press("Enter")
+    site.wait_for_url(f"{live_server.url}/finalistit/")
+    assert not Vote.objects.exists()
+
+    tab_to(site, "a[href='/finalistit/enna-malli/aanesta/']")
     assert site.locator(":focus").is_visible()
     assert site.evaluate(
         "() => { const r = document.activeElement.getBoundingClientRect();"
@@ -85,6 +94,18 @@ def test_a_vote_can_be_cast_with_the_keyboard_alone(site, live_server):
     )
     assert site.evaluate("() => document.activeElement.textContent") == "Äänestä: Enna-malli"
     site.keyboard.press("Enter")
+    site.wait_for_selector("text=Ääntä ei voi muuttaa.")
+    assert not Vote.objects.exists()
+    tab_to(site, "form button[type=submit]")
+    site.keyboard.press("Enter")
     site.wait_for_selector("text=Kiitos! Äänesi finalistille")
 
     assert Vote.objects.get().finalist.nomination.practice_name == "Enna-malli"
+    assert (
+        site.locator("article:has-text('Enna-malli')")
+        .inner_text()
+        .count("Äänestit tätä finalistia")
+        == 1
+    )
+    assert site.locator("text=Kiitos äänestäsi!").is_visible()
+    site.screenshot(path="test-artifacts/vote-confirmed-375.png", full_page=True)

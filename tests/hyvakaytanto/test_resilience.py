@@ -114,7 +114,7 @@ def test_an_outage_gives_a_finnish_error_page_and_the_site_recovers_by_itself(
     status, page = browser.until_answers("/finalistit/")
 
     assert status == 200
-    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk})  # then the list again
+    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"})
     assert f"Äänestit finalistia ”{finalist.nomination.practice_name}”" in page
     assert Vote.objects.filter(finalist=finalist).count() == 1
 
@@ -132,7 +132,7 @@ def test_a_vote_whose_connection_is_cut_is_not_reported_as_cast(live_server, out
 
     monkeypatch.setattr(services, "_insert_if_open", cut_then_insert)
 
-    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk})
+    status, page = browser.request(VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"})
 
     assert status == 500
     assert "Kiitos" not in page

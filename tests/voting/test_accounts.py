@@ -32,7 +32,7 @@ def test_new_voter_signs_up_with_an_emailed_code_and_votes(client, delivering):
     with delivering() as outbox:
         client.post(reverse("account_signup"), {"email": "Uusi.Aanestaja@Example.fi"})
     confirm = client.post(reverse("account_email_verification_sent"), {"code": code_in(outbox[-1])})
-    client.post("/finalistit/aanesta/", {"finalist": finalist.pk})
+    client.post("/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"})
 
     user = get_user_model().objects.get(email__iexact="uusi.aanestaja@example.fi")
     assert confirm.status_code == 302

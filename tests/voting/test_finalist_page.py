@@ -44,7 +44,7 @@ def test_a_signed_in_voter_votes_from_the_finalists_own_page(client):
 
     html = client.get("/finalistit/perhetyon-malli/").content.decode()
 
-    assert 'action="/finalistit/aanesta/"' in html
+    assert 'href="/finalistit/perhetyon-malli/aanesta/"' in html
     assert "Äänestä: Perhetyön malli" in html
 
 

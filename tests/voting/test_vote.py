@@ -17,7 +17,7 @@ from tests.factories.jury import FinalistFactory, JuryMemberFactory
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote
-from voting.queries import tally
+from voting.queries import finalist_slug, tally
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def text_of(response) -> str:
 
 def post_vote(client, voter, finalist, **extra):
     client.force_login(voter)
-    return client.post(VOTE_URL, {"finalist": finalist.pk}, follow=True, **extra)
+    return client.post(
+        VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"}, follow=True, **extra
+    )
 
 
 # --- The window, in server time -----------------------------------------------------------
@@ -146,7 +148,7 @@ def test_vote_requires_the_csrf_token(client):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(VoterFactory())
 
-    response = strict.post(VOTE_URL, {"finalist": finalist.pk})
+    response = strict.post(VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"})
 
     assert response.status_code == 403
     assert not Vote.objects.exists()
@@ -335,7 +337,7 @@ def test_finalist_page_after_the_deadline_has_no_form(client):
     response = client.get("/finalistit/")
 
     assert "Äänestys on päättynyt" in text_of(response)
-    assert VOTE_URL not in response.content.decode()
+    assert "/aanesta/" not in response.content.decode()
     assert finalist.nomination.practice_name in text_of(response)
 
 
@@ -360,7 +362,7 @@ def test_public_finalist_list_is_reused_only_for_the_configured_seconds(client, 
 
 
 def vote_buttons(response) -> int:
-    return response.content.decode().count('name="finalist"')
+    return len(re.findall(r'href="/finalistit/[\w-]+/aanesta/"', response.content.decode()))
 
 
 def test_finalist_page_offers_a_verified_voter_a_button_per_finalist(client):
@@ -383,9 +385,13 @@ def test_with_the_cards_kept_each_voter_votes_with_their_own_token_and_sees_thei
     second.force_login(VoterFactory())
 
     for voter, finalist in ((first, finalists[0]), (second, finalists[1])):
-        page = voter.get("/finalistit/").content.decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        voter.post("/finalistit/aanesta/", {"finalist": finalist.pk, "csrfmiddlewaretoken": token})
+        voter.get("/finalistit/")
+        confirm = voter.get(f"/finalistit/{finalist_slug(finalist, finalists)}/aanesta/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirm.content.decode())
+        voter.post(
+            "/finalistit/aanesta/",
+            {"finalist": finalist.pk, "confirmed": "yes", "csrfmiddlewaretoken": token.group(1)},
+        )
     after = first.get("/finalistit/")
 
     assert sorted(Vote.objects.values_list("finalist_id", flat=True)) == sorted(
@@ -459,3 +465,75 @@ def test_a_vote_caught_between_two_changes_of_the_timeline_asks_to_try_again(mon
     with pytest.raises(ValidationError, match="Yritä uudelleen"):
         services.vote_cast(voter=VoterFactory(), finalist_id=finalist.pk)
     assert not Vote.objects.exists()
+
+
+# --- The confirmation ---------------------------------------------------------------------------
+
+
+def test_the_vote_button_leads_to_a_confirmation_that_casts_nothing_by_itself(client):
+    finalist = open_finalist(nomination__practice_name="Enna-malli")
+    client.force_login(VoterFactory())
+
+    page = client.get("/finalistit/enna-malli/aanesta/")
+
+    assert "Äänestät: Enna-malli. Ääntä ei voi muuttaa." in text_of(page)
+    assert ">Vahvista</button>" in page.content.decode()
+    assert 'href="/finalistit/">Peruuta</a>' in page.content.decode()
+    assert f'name="finalist" value="{finalist.pk}"' in page.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_a_post_that_skips_the_confirmation_casts_nothing_and_leads_to_it(client):
+    finalist = open_finalist(nomination__practice_name="Enna-malli")
+    client.force_login(VoterFactory())
+
+    response = client.post(VOTE_URL, {"finalist": finalist.pk})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/finalistit/enna-malli/aanesta/"
+    assert not Vote.objects.exists()
+
+
+def test_after_the_vote_the_chosen_finalist_is_marked_and_the_heading_thanks(client):
+    competition = CompetitionFactory(voting=True)
+    chosen = open_finalist(competition=competition, nomination__practice_name="Enna-malli")
+    open_finalist(competition=competition, nomination__practice_name="Ruskon nanny")
+
+    post_vote(client, VoterFactory(), chosen)
+    html = client.get("/finalistit/").content.decode()
+
+    marked = re.search(r"<article[^>]*>(?:(?!</article>).)*Äänestit tätä finalistia", html, re.S)
+    assert "Enna-malli" in marked.group(0) and "Ruskon nanny" not in marked.group(0)
+    assert "Kiitos äänestäsi!" in html
+    assert "Äänestä suosikkiasi" not in html
+
+
+def test_a_voter_who_has_voted_is_not_offered_the_confirmation_again(client):
+    competition = CompetitionFactory(voting=True)
+    chosen = open_finalist(competition=competition, nomination__practice_name="Enna-malli")
+    open_finalist(competition=competition, nomination__practice_name="Ruskon nanny")
+    voter = VoterFactory()
+    post_vote(client, voter, chosen)
+
+    response = client.get("/finalistit/ruskon-nanny/aanesta/", follow=True)
+
+    assert "Olet jo äänestänyt tänä vuonna" in text_of(response)
+    assert "Äänestät:" not in text_of(response)
+
+
+def test_the_receipt_gives_the_time_and_a_code_but_not_the_choice(client, delivering):
+    chosen = open_finalist(nomination__practice_name="Enna-malli")
+    voter = VoterFactory(email="liisa@example.fi")
+
+    with delivering() as outbox:
+        page = post_vote(client, voter, chosen)
+
+    vote = Vote.objects.get()
+    (receipt,) = outbox
+    local = timezone.localtime(vote.cast_at)
+    assert receipt.to == ["liisa@example.fi"]
+    assert f"{local:%-d.%-m.%Y} klo {local:%-H.%M}" in receipt.body
+    assert f"Kuittauskoodi: {vote.receipt_code}" in receipt.body
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}", vote.receipt_code)
+    assert "Enna-malli" not in receipt.body
+    assert vote.receipt_code in text_of(page)
