@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hyvakaytanto import mail
@@ -70,12 +71,24 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
 
 
 def _queue_receipt(cast: Cast) -> None:
-    """The voter's receipt: the time of the vote and its code (not whom they voted for: a
-    mailbox is not always read by its owner alone)."""
-    subject, body = mail.render_email(
-        "voting/email/receipt", {"vote": cast.vote, "site_url": settings.SITE_URL}
-    )
-    mail.email_send(subject=subject, body=body, to=[cast.vote.voter.email])
+    # One job row on the vote's path; the worker writes the e-mail (vote_receipt_send).
+    from voting.tasks import send_vote_receipt
+
+    send_vote_receipt.defer(vote_id=cast.vote.pk, language=get_language())
+
+
+def vote_receipt_send(*, vote_id: int, language: str) -> None:
+    """Queue the voter's receipt: the time of the vote and its code, not whom they voted for
+    (a mailbox is not always read by its owner alone). Nothing when the voter's account has
+    been erased in between."""
+    vote = Vote.objects.select_related("voter").filter(pk=vote_id, voter__isnull=False).first()
+    if vote is None:
+        return
+    with translation.override(language):
+        subject, body = mail.render_email(
+            "voting/email/receipt", {"vote": vote, "site_url": settings.SITE_URL}
+        )
+    mail.email_send(subject=subject, body=body, to=[vote.voter.email])
 
 
 def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
