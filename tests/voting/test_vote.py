@@ -537,3 +537,16 @@ def test_the_receipt_gives_the_time_and_a_code_but_not_the_choice(client, delive
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}", vote.receipt_code)
     assert "Enna-malli" not in receipt.body
     assert vote.receipt_code in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("sv", "Du röstar på: Enna-malli."), ("en", "You are voting for")]
+)
+def test_the_confirmation_speaks_the_pages_language(client, language, words):
+    open_finalist(nomination__practice_name="Enna-malli")
+    client.force_login(VoterFactory())
+
+    page = client.get(f"/{language}/finalistit/enna-malli/aanesta/")
+
+    assert words in text_of(page)
+    assert "Ääntä ei voi" not in text_of(page)
