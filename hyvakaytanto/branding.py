@@ -169,5 +169,6 @@ def theme_css(colour: str) -> str:
 
 
 def site_context(request) -> dict:
-    """Template context processor: ``site`` on every page."""
-    return {"site": site_identity()}
+    """Template context processor: ``brand`` on every page (``site`` is taken by allauth's
+    pages, which put the sites framework's Site there)."""
+    return {"brand": site_identity()}

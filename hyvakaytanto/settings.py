@@ -149,6 +149,9 @@ SESSION_ENGINE = "hyvakaytanto.sessions"
 LOGIN_URL = "voting:sign_in"
 LOGIN_REDIRECT_URL = "voting:finalists"
 ACCOUNT_ADAPTER = "voting.adapters.VoterAccountAdapter"
+# Pages and messages name a voter by their address, never by the internal user name.
+ACCOUNT_USER_DISPLAY = "voting.adapters.voter_display"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/tili/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_UNIQUE_EMAIL = True

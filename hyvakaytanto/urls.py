@@ -25,9 +25,9 @@ urlpatterns += i18n_patterns(
     path("", include("nominations.urls")),
     path("", include("voting.urls")),
     # Voters sign in with an e-mailed code and have no password: allauth's password pages
-    # (reset, change, set) would only offer a way into accounts that have one, the staff's.
-    re_path(r"^tili/password/", views.not_found),
-    path("tili/", include("allauth.urls")),
+    # (reset, change, set) would only offer a way into accounts that have one, the staff's,
+    # so only the pages of the one-door sign-in have addresses, in Finnish.
+    path("tili/", include("voting.account_urls")),
     path("", include("archive.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -91,10 +91,6 @@ def privacy(request):
     )
 
 
-def not_found(request, *args, **kwargs):
-    raise Http404
-
-
 # Both answers below are named by their content (a digest, a colour), so a name always means
 # the same bytes and browsers and proxies may keep them for a year.
 _FOREVER = {"public": True, "max_age": 365 * 24 * 3600, "immutable": True}

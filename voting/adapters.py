@@ -24,3 +24,8 @@ class VoterAccountAdapter(DefaultAccountAdapter):
         if get_user_model().objects.filter(email__iexact=email, is_staff=True).exists():
             return
         super().send_mail(template_prefix, email, context)
+
+
+def voter_display(user) -> str:
+    """How allauth names a signed-in person in pages and messages: by their address."""
+    return user.email

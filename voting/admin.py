@@ -43,6 +43,9 @@ class VoteTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "signups_per_hour": queries.signups_per_hour(competition),
             "quick_votes_per_hour": queries.quick_votes_per_hour(competition),
             "crowded_networks": queries.crowded_networks(competition),
+            "domains": queries.votes_per_domain(competition),
+            "jump_votes": queries.DOMAIN_JUMP_VOTES,
+            "jump_factor": queries.DOMAIN_JUMP_FACTOR,
             "quick_minutes": int(queries.QUICK_VOTE.total_seconds() // 60),
             "crowded_at_least": queries.CROWDED_NETWORK,
         }

@@ -65,6 +65,26 @@ class Vote(models.Model):
         return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
+class VoterMailbox(models.Model):
+    """A voter's mailbox in its canonical form (``voting.mailboxes``): unique, so the
+    aliases of one mailbox lead to one account and one vote."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("äänestäjä"),
+        on_delete=models.CASCADE,
+        related_name="mailbox",
+    )
+    canonical = models.CharField(_("postilaatikko"), max_length=254, unique=True)
+
+    class Meta:
+        verbose_name = _("äänestäjän postilaatikko")
+        verbose_name_plural = _("äänestäjien postilaatikot")
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
 class VoteTally(Competition):
     """A competition year as the staff's tally and integrity report see it."""
 

@@ -1,13 +1,14 @@
 """Writes for the public vote."""
 
 import ipaddress
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from hyvakaytanto.models import Competition
 from hyvakaytanto.ratelimit import pseudonym
 from jury.models import Finalist
 from nominations.models import Nomination
-from voting.models import Vote
+from voting.mailboxes import canonical_address
+from voting.models import Vote, VoterMailbox
 from voting.permissions import VERIFIED_ADDRESS_SQL, is_verified_voter, is_voter_account
 
 
@@ -163,6 +165,42 @@ def _not_inserted(voter, finalist_id: int, now) -> Cast:
             vote=existing, created=False, finalist_name=existing.finalist.nomination.practice_name
         )
     raise AlreadyVoted(existing)
+
+
+def voter_for_address(*, email: str):
+    """The account that signs in with ``email``: the one whose mailbox (canonical form,
+    ``voting.mailboxes``) it is, or an existing account with that very address (staff and
+    jurors too: the sign-in turns them away), or else a new voter's account with the address
+    unverified, which the e-mailed code then verifies. One door: signing up is signing in.
+
+    Concurrent first sign-ins of one mailbox meet at its unique row: one account is made.
+    """
+    canonical = canonical_address(email)
+    mailbox = VoterMailbox.objects.select_related("user").filter(canonical=canonical).first()
+    if mailbox is not None:
+        return mailbox.user
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+    try:
+        with transaction.atomic():
+            if existing is not None:
+                if not existing.is_staff:
+                    VoterMailbox.objects.create(user=existing, canonical=canonical)
+                return existing
+            return _new_voter(email=email.strip().lower(), canonical=canonical)
+    except IntegrityError:
+        return VoterMailbox.objects.select_related("user").get(canonical=canonical).user
+
+
+def _new_voter(*, email: str, canonical: str):
+    from allauth.account.models import EmailAddress
+
+    user = get_user_model()(email=email, username=f"voter-{uuid.uuid4().hex[:20]}")
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    VoterMailbox.objects.create(user=user, canonical=canonical)
+    return user
 
 
 @transaction.atomic

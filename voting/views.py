@@ -1,6 +1,7 @@
 import time
 from datetime import timedelta
 
+from allauth.account.views import RequestLoginCodeView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -20,6 +21,7 @@ from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
 from voting import queries, services
+from voting.forms import VoterSignInForm
 from voting.models import Vote
 from voting.share_image import share_image
 
@@ -194,11 +196,22 @@ def vote(request):
     return redirect("voting:finalists")
 
 
-@require_http_methods(["GET"])
-def sign_in(request):
-    if request.user.is_authenticated:
-        return redirect("voting:account")
-    return render(request, "voting/sign_in.html", {"next": request.GET.get("next", "")})
+class SignInView(RequestLoginCodeView):
+    """One door for voters: an address, then the code e-mailed to it. The first sign-in of
+    a mailbox makes its account (``services.voter_for_address``); an alias of a mailbox
+    reaches the account it already has, and the code goes to that account's address."""
+
+    form_class = VoterSignInForm
+    template_name = "voting/sign_in.html"
+
+    def form_valid(self, form):
+        user = services.voter_for_address(email=form.cleaned_data["email"])
+        form._user = user
+        form.cleaned_data["email"] = user.email
+        return super().form_valid(form)
+
+
+sign_in = SignInView.as_view()
 
 
 @login_required

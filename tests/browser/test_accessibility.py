@@ -42,8 +42,6 @@ def finalists_of(competition):
         "/arkisto/2015/",
         "/tulokset/2009/",
         "/tili/kirjaudu/",
-        "/tili/signup/",
-        "/tili/login/code/",
         "/tietosuoja/",
         "/ehdotus/linkki/",
     ],
@@ -53,6 +51,16 @@ def test_public_page_is_accessible_and_fits_a_phone(site, path):
     site.open(path)
 
     check(site, "page" + path.replace("/", "_"))
+
+
+def test_the_code_page_is_accessible_and_fits_a_phone(site):
+    CompetitionFactory()
+    site.open("/tili/kirjaudu/")
+    site.get_by_label("Sähköpostiosoite").fill("liisa@example.fi")
+    site.get_by_role("button", name="Lähetä koodi").click()
+    site.wait_for_url("**/tili/kirjaudu/koodi/")
+
+    check(site, "page_tili_kirjaudu_koodi")
 
 
 def test_nomination_form_is_accessible_empty_and_with_errors(site):

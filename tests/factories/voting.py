@@ -5,7 +5,8 @@ from factory.django import DjangoModelFactory
 
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory
-from voting.models import Vote
+from voting.mailboxes import canonical_address
+from voting.models import Vote, VoterMailbox
 
 
 class VoterFactory(DjangoModelFactory):
@@ -28,6 +29,11 @@ class VoterFactory(DjangoModelFactory):
                 primary=True,
                 verified=True if extracted is None else extracted,
             )
+
+    @factory.post_generation
+    def mailbox(user, create, extracted, **kwargs):
+        if create:
+            VoterMailbox.objects.create(user=user, canonical=canonical_address(user.email))
 
 
 def open_finalist(**kwargs):

@@ -60,8 +60,6 @@ def untranslated(response) -> list[str]:
         "/tietosuoja/",
         "/ehdotus/linkki/",
         "/tili/kirjaudu/",
-        "/tili/signup/",
-        "/tili/login/code/",
     ],
 )
 def test_public_page_has_no_finnish_left(client, language, path):
@@ -89,6 +87,29 @@ def test_results_and_nomination_pages_have_no_finnish_left(client, language, pub
 
     for path in ["/tulokset/2031/", "/ehdotus/lang-token/", "/ehdotus/lang-token/muokkaa/"]:
         assert untranslated(client.get(f"/{language}{path}")) == [], path
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_code_page_has_no_finnish_left(client, language):
+    CompetitionFactory()
+
+    response = client.post(
+        f"/{language}/tili/kirjaudu/", {"email": "liisa@example.fi"}, follow=True
+    )
+
+    assert response.request["PATH_INFO"] == f"/{language}/tili/kirjaudu/koodi/"
+    assert untranslated(response) == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_disposable_address_refusal_is_translated(client, language):
+    CompetitionFactory()
+
+    response = client.post(f"/{language}/tili/kirjaudu/", {"email": "x@mailinator.com"})
+
+    text = visible_text(response)
+    assert {"sv": "Man kan inte rösta med", "en": "cannot vote"}[language] in text
+    assert untranslated(response) == []
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

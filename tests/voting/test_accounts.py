@@ -1,3 +1,4 @@
+import itertools
 import re
 from datetime import timedelta
 
@@ -20,25 +21,122 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", flags=re.MULTILINE)
+
+
 def code_in(email) -> str:
-    match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", email.body, flags=re.MULTILINE)
+    match = CODE.search(email.body)
     assert match, email.body
     return match.group(1)
 
 
-def test_new_voter_signs_up_with_an_emailed_code_and_votes(client, delivering):
+def last_code_message(outbox):
+    return next(message for message in reversed(outbox) if CODE.search(message.body))
+
+
+def sign_in(client, address: str, delivering) -> None:
+    """The one door: the address, then the code from the e-mail."""
+    with delivering() as outbox:
+        client.post("/tili/kirjaudu/", {"email": address})
+    client.post("/tili/kirjaudu/koodi/", {"code": code_in(last_code_message(outbox))})
+
+
+def test_a_new_voter_enters_an_address_and_the_code_and_votes(client, delivering):
     finalist = open_finalist()
 
     with delivering() as outbox:
-        client.post(reverse("account_signup"), {"email": "Uusi.Aanestaja@Example.fi"})
-    confirm = client.post(reverse("account_email_verification_sent"), {"code": code_in(outbox[-1])})
+        asked = client.post("/tili/kirjaudu/", {"email": "Uusi.Aanestaja@Example.fi"})
+    confirm = client.post(asked["Location"], {"code": code_in(outbox[-1])})
     client.post("/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"})
 
     user = get_user_model().objects.get(email__iexact="uusi.aanestaja@example.fi")
+    assert asked["Location"] == "/tili/kirjaudu/koodi/"
     assert confirm.status_code == 302
     assert not user.has_usable_password()
     assert EmailAddress.objects.get(user=user).verified
     assert Vote.objects.get().voter == user
+
+
+@pytest.mark.parametrize("alias", ["Liisa+x@Gmail.com", "l.iisa@gmail.com", "liisa@googlemail.com"])
+def test_an_alias_of_a_mailbox_that_has_voted_reaches_the_same_account(client, delivering, alias):
+    finalist = open_finalist()
+    sign_in(client, "liisa@gmail.com", delivering)
+    client.post("/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"})
+    client.post("/tili/ulos/")
+
+    with delivering() as outbox:
+        client.post("/tili/kirjaudu/", {"email": alias})
+    message = last_code_message(outbox)
+    client.post("/tili/kirjaudu/koodi/", {"code": code_in(message)})
+    page = client.get("/finalistit/")
+
+    assert message.to == ["liisa@gmail.com"]
+    assert page.context["user"].email == "liisa@gmail.com"
+    assert "Kiitos äänestäsi!" in text_of(page)
+    assert get_user_model().objects.filter(is_staff=False).count() == 1
+    assert Vote.objects.count() == 1
+
+
+def test_dots_and_tags_elsewhere_are_other_mailboxes_but_case_is_not(client, delivering):
+    sign_in(client, "maija.m@example.fi", delivering)
+    client.post("/tili/ulos/")
+    sign_in(client, "MAIJA.M@example.fi", delivering)
+    client.post("/tili/ulos/")
+    sign_in(client, "maijam@example.fi", delivering)
+
+    assert sorted(get_user_model().objects.values_list("email", flat=True)) == [
+        "maija.m@example.fi",
+        "maijam@example.fi",
+    ]
+
+
+def test_a_disposable_mailbox_is_refused_in_finnish_and_the_address_is_kept(client, mailoutbox):
+    response = client.post("/tili/kirjaudu/", {"email": "testi@mailinator.com"})
+
+    assert response.status_code == 200
+    assert "Kertakäyttöisten sähköpostipalvelujen osoitteilla ei voi äänestää" in text_of(response)
+    assert 'value="testi@mailinator.com"' in response.content.decode()
+    assert not get_user_model().objects.exists()
+
+
+def test_no_user_name_shows_on_a_voters_pages_or_messages(client, delivering):
+    finalist = open_finalist()
+    sign_in(client, "aanestaja.testi@example.fi", delivering)
+    user = get_user_model().objects.get(is_staff=False)
+    pages = [
+        client.get("/finalistit/", follow=True),
+        client.post(
+            "/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"}, follow=True
+        ),
+        client.get("/tili/"),
+        client.get("/tili/poista/"),
+    ]
+
+    for page in pages:
+        assert user.username not in page.content.decode()
+    assert "aanestaja.testi@example.fi" in text_of(pages[2])
+
+
+def test_every_account_path_is_finnish():
+    from django.urls import get_resolver
+
+    english = {"login", "logout", "signup", "confirm", "email", "password", "code", "inactive"}
+    paths = [
+        str(pattern.pattern)
+        for pattern in get_resolver().url_patterns[-1].url_patterns
+        if str(pattern.pattern).startswith("tili/")
+    ]
+    nested = [
+        f"tili/{inner.pattern}"
+        for pattern in get_resolver().url_patterns[-1].url_patterns
+        if str(pattern.pattern) == "tili/"
+        for inner in pattern.url_patterns
+    ]
+
+    assert nested
+    for path in paths + nested:
+        segments = set(re.split(r"[/^$()?<>:\\\[\]\-+*.]+", path))
+        assert not segments & english, path
 
 
 def test_returning_voter_signs_in_with_a_code(client, delivering):
@@ -51,27 +149,15 @@ def test_returning_voter_signs_in_with_a_code(client, delivering):
     assert client.get("/tili/").context["user"] == voter
 
 
-def test_signing_up_again_with_the_same_address_in_other_case_makes_no_second_account(
-    client, mailoutbox
-):
-    voter = VoterFactory(email="maija@example.fi")
-
-    client.post(reverse("account_signup"), {"email": "MAIJA@example.fi"})
-
-    assert get_user_model().objects.filter(email__iexact="maija@example.fi").count() == 1
-    assert EmailAddress.objects.filter(email__iexact="maija@example.fi").count() == 1
-    assert voter.pk == get_user_model().objects.get(email__iexact="maija@example.fi").pk
-
-
 def test_staff_address_gets_no_code_and_no_sign_in_through_the_public_flow(client, delivering):
     staff = StaffUserFactory(groups=["Viestintä"])
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
 
     with delivering() as outbox:
-        requested = client.post(reverse("account_request_login_code"), {"email": staff.email})
-        signed_up = client.post(reverse("account_signup"), {"email": staff.email.upper()})
+        requested = client.post("/tili/kirjaudu/", {"email": staff.email})
+        again = client.post("/tili/kirjaudu/", {"email": staff.email.upper()})
 
-    assert requested.status_code == signed_up.status_code == 302  # as for any address
+    assert requested.status_code == again.status_code == 302  # as for any address
     assert outbox == []
     assert client.get(reverse("admin:index")).status_code == 302  # not signed in
 
@@ -91,11 +177,17 @@ def test_allauth_password_pages_are_gone(client, path):
     assert client.post(path, {"email": "viestinta@talentia.example"}).status_code == 404
 
 
-def test_sign_in_page_offers_both_ways_in_finnish(client):
-    text = text_of(client.get("/tili/kirjaudu/"))
+def test_the_sign_in_page_is_one_door_in_finnish(client):
+    page = client.get("/tili/kirjaudu/")
+    text = text_of(page)
 
-    assert "Rekisteröidy äänestäjäksi" in text
-    assert "Lähetä kirjautumiskoodi" in text
+    assert "ensimmäinen kirjautuminen luo tilin" in text
+    assert "Lähetä koodi" in text
+    assert "Rekisteröidy" not in text
+    assert ">Hyvä käytäntö</a>" in page.content.decode()
+    assert client.get("/tili/rekisteroidy/?next=/finalistit/")["Location"] == (
+        "/tili/kirjaudu/?next=/finalistit/"
+    )
 
 
 def test_voter_sees_their_account_and_vote(client):
@@ -185,3 +277,69 @@ def test_integrity_report_counts_accounts_that_voted_within_a_minute():
 
     assert sum(row["count"] for row in quick) == 1
     assert [(row["network"], row["voters"]) for row in crowded] == [("samaverkko", 2)]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_first_sign_ins_of_one_mailbox_at_once_make_one_account():
+    from tests.concurrency import at_once
+    from voting import services
+
+    aliases = ["liisa@gmail.com", "Liisa+1@gmail.com", "l.iisa@gmail.com", "liisa+2@googlemail.com"]
+
+    users = at_once(lambda address: services.voter_for_address(email=address).pk, aliases * 3)
+
+    assert len(set(users)) == 1
+    assert get_user_model().objects.filter(is_staff=False).count() == 1
+
+
+def test_integrity_report_counts_votes_per_domain_and_flags_a_jump(client):
+    competition = CompetitionFactory(deliberation=True)
+    finalist = FinalistFactory(nomination__competition=competition)
+    opened = competition.voting_opens_at
+    numbers = itertools.count()
+
+    def votes(count: int, domain: str, hours_after_opening: int):
+        for _ in range(count):
+            vote = VoteFactory(
+                finalist=finalist,
+                competition=competition,
+                voter__email=f"aanestaja{next(numbers)}@{domain}",
+            )
+            vote.cast_at = opened + timedelta(hours=hours_after_opening, minutes=5)
+            vote.save(update_fields=["cast_at"])
+
+    for hour in range(12):  # a steady large provider
+        votes(3, "gmail.com", hour)
+    votes(4, "googlemail.com", 3)  # the same provider under its other name
+    votes(12, "firma.example", 5)  # quiet, then a dozen in one hour
+    votes(2, "kunta.example", 1)
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
+
+    page = client.get(reverse("admin:voting_votetally_change", args=[competition.pk]))
+
+    table = page.content.decode().split('id="domains"')[1].split("</table>")[0]
+    rows = [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ][1:]
+    assert rows[0].startswith("firma.example 12 ") and rows[0].endswith("12 Äkillinen piikki")
+    assert rows[1].startswith("gmail.com 40 ") and "Äkillinen piikki" not in rows[1]
+    assert rows[2].startswith("kunta.example 2 ") and "Äkillinen piikki" not in rows[2]
+    assert len(rows) == 3
+
+
+def test_votes_per_domain_is_one_query(django_assert_num_queries):
+    from voting.queries import votes_per_domain
+
+    finalist = open_finalist()
+    for domain in ["gmail.com", "firma.example", "kunta.example"]:
+        VoteFactory(finalist=finalist, voter__email=f"liisa@{domain}")
+
+    with django_assert_num_queries(1):
+        report = votes_per_domain(finalist.nomination.competition)
+
+    assert sorted(row.domain for row in report.rows) == [
+        "firma.example",
+        "gmail.com",
+        "kunta.example",
+    ]
