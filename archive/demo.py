@@ -252,7 +252,6 @@ def _nominate(competition: Competition) -> list[Nomination]:
                 "region": region,
                 "innokyla_url": "",
                 "target_group": "Sosiaalipalvelujen asiakkaat ja työntekijät",
-                "evaluation": "Malli on arvioitu Sokra-koordinaation arviointikehyksellä.",
                 "contact_name": f"Yhteyshenkilö {number}",
                 "contact_title": "Kehittämispäällikkö",
                 "contact_email": f"ehdottaja{number}@example.invalid",
@@ -261,7 +260,8 @@ def _nominate(competition: Competition) -> list[Nomination]:
             answers={
                 c.number: f"Miten {practice} täyttää kriteerin: {c.name_fi.lower()}."
                 for c in criteria
-            },
+            }
+            | {4: "Malli on arvioitu Sokra-koordinaation arviointikehyksellä."},
         )
         nominations.append(submitted.nomination)
     return nominations

@@ -37,7 +37,6 @@ def nomination(competition, number: int):
         organisations="-",
         region="helsinki",
         target_group="-",
-        evaluation="-",
         contact_name="-",
         contact_title="-",
         contact_email=f"n{number}@example.invalid",

@@ -98,7 +98,6 @@ def nomination_form(number: int, criteria: list[int]) -> dict:
         "organisations": "Mittauskunta",
         "region": "helsinki",
         "target_group": "Asiakkaat",
-        "evaluation": "Arvioitu kyselyllä.",
         "contact_name": "Mitta Henkilö",
         "contact_title": "Sosiaalityöntekijä",
         "contact_email": f"ehdottaja{number}@example.invalid",

@@ -79,7 +79,7 @@ class NominationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Arviointi ja liitteet"), {"fields": ["evaluation", "attachment_links"]}),
+        (_("Liitteet"), {"fields": ["attachment_links"]}),
         (
             _("Yhteyshenkilö"),
             {

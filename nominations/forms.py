@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -13,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from hyvakaytanto.models import Criterion
 from nominations.models import (
     ANSWER_MAX_LENGTH,
-    EVALUATION_MAX_LENGTH,
     MAX_ATTACHMENTS,
     SUMMARY_MAX_LENGTH,
     Attachment,
@@ -46,6 +46,15 @@ class HttpsURLField(forms.URLField):
         super().__init__(assume_scheme="https", **kwargs)
 
 
+class MultilineField(forms.CharField):
+    """A text area's text. Browsers count a line break as one character against ``maxlength``
+    but send it as two (CR LF); it is stored as one, so the limits agree."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
 def _counted(max_length: int, rows: int) -> forms.Textarea:
     """A textarea whose limit is shown by a live character counter (static/js/charcount.js)."""
     return forms.Textarea(attrs={"rows": rows, "maxlength": max_length, "data-counter": "true"})
@@ -53,6 +62,10 @@ def _counted(max_length: int, rows: int) -> forms.Textarea:
 
 def criterion_field_name(criterion: Criterion) -> str:
     return f"criterion_{criterion.number}"
+
+
+# The optional fields a nominator fills in; the required ones carry crispy's asterisk.
+OPTIONAL_MARKED = ("innokyla_url", "attachments")
 
 
 class NominationForm(forms.ModelForm):
@@ -91,10 +104,9 @@ class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = NOMINATION_FIELDS
-        field_classes = {"innokyla_url": HttpsURLField}
+        field_classes = {"innokyla_url": HttpsURLField, "summary": MultilineField}
         widgets = {
             "summary": _counted(SUMMARY_MAX_LENGTH, 4),
-            "evaluation": _counted(EVALUATION_MAX_LENGTH, 6),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
@@ -107,10 +119,7 @@ class NominationForm(forms.ModelForm):
             "region": _("Hyvinvointialue, jolla käytäntö on käytössä."),
             "innokyla_url": _("Jos käytäntö on kuvattu Innokylään, linkki sen kuvaukseen."),
             "target_group": _("Kenelle käytäntö on tarkoitettu."),
-            "evaluation": _(
-                "Kuka käytännön on arvioinut, millä menetelmillä ja mitä arviointi osoitti. "
-                "Enintään 3000 merkkiä."
-            ),
+            "contact_phone": _("Esimerkiksi 040 123 4567 tai +358 40 123 4567."),
         }
 
     def __init__(self, *args, criteria=None, **kwargs):
@@ -129,12 +138,16 @@ class NominationForm(forms.ModelForm):
         if editing:
             answers = {a.criterion.number: a.text for a in self.instance.answers.all()}
         for criterion in self.criteria:
-            self.fields[criterion_field_name(criterion)] = forms.CharField(
+            initial = answers.get(criterion.number, "")
+            # An answer joined with the former evaluation field may be longer than a new one
+            # can be: it is kept, and may be shortened but not lengthened.
+            max_length = max(ANSWER_MAX_LENGTH, len(initial))
+            self.fields[criterion_field_name(criterion)] = MultilineField(
                 label=f"{criterion.number}. {criterion.name}",
                 help_text=escape(criterion.guidance),  # crispy renders help texts unescaped
-                max_length=ANSWER_MAX_LENGTH,
-                widget=_counted(ANSWER_MAX_LENGTH, 6),
-                initial=answers.get(criterion.number, ""),
+                max_length=max_length,
+                widget=_counted(max_length, 6),
+                initial=initial,
                 error_messages={
                     "required": _("Kerro, miten käytäntö täyttää kriteerin ”%(name)s”.")
                     % {"name": criterion.name}
@@ -146,6 +159,11 @@ class NominationForm(forms.ModelForm):
             self.fields["remove_attachments"].queryset = self.instance.attachments.all()
         else:
             del self.fields["remove_attachments"]
+        for name in OPTIONAL_MARKED:
+            if name in self.fields:
+                self.fields[name].label = format_lazy(
+                    "{} {}", self.fields[name].label, _("(vapaaehtoinen)")
+                )
         self.helper = self._helper(editing)
         # The error summary lists fields in this order: the same as the page shows them.
         self.order_fields(
@@ -157,7 +175,6 @@ class NominationForm(forms.ModelForm):
                 "target_group",
                 "innokyla_url",
                 *(criterion_field_name(c) for c in self.criteria),
-                "evaluation",
                 "attachments",
                 "remove_attachments",
                 "contact_name",
@@ -187,9 +204,7 @@ class NominationForm(forms.ModelForm):
                 css_id="vaihe-kaytanto",
             ),
             Fieldset(_("2. Kriteerit"), *criteria_fields, css_id="vaihe-kriteerit"),
-            Fieldset(
-                _("3. Arviointi ja liitteet"), "evaluation", *attachments, css_id="vaihe-arviointi"
-            ),
+            Fieldset(_("3. Liitteet"), *attachments, css_id="vaihe-liitteet"),
             Fieldset(
                 _("4. Yhteyshenkilö"),
                 "contact_name",
@@ -214,6 +229,24 @@ class NominationForm(forms.ModelForm):
             if host != "innokyla.fi" and not host.endswith(".innokyla.fi"):
                 raise ValidationError(_("Linkin on osoitettava Innokylän sivulle (innokyla.fi)."))
         return url
+
+    def clean_contact_phone(self) -> str:
+        """A Finnish number (040 123 4567, 09 1234 5678) or an international one (+46 …),
+        stored in the international format."""
+        typed = self.cleaned_data["contact_phone"]
+        try:
+            number = phonenumbers.parse(typed, "FI")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                _(
+                    "Tarkista puhelinnumero. Kirjoita se esimerkiksi muodossa 040 123 4567 "
+                    "tai ulkomainen numero maatunnuksen kanssa, +46 8 123 456 78."
+                ),
+                code="phone",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

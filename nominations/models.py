@@ -13,7 +13,10 @@ from nominations.enums import NominationState, Region
 
 SUMMARY_MAX_LENGTH = 1000
 ANSWER_MAX_LENGTH = 3000
-EVALUATION_MAX_LENGTH = 3000
+# Criterion 4 ("Arvioitu") is the practice's evaluation. Until 2026 the form also asked
+# "Miten käytäntöä on arvioitu?" in a field of its own (up to 3,000 characters); migration 0004
+# joined the two texts, so a stored answer may be this long.
+STORED_ANSWER_MAX_LENGTH = 2 * ANSWER_MAX_LENGTH + 2
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -47,9 +50,6 @@ class Nomination(models.Model):
     region = models.CharField(_("alue"), max_length=32, choices=Region.choices)
     innokyla_url = models.URLField(_("Innokylä-linkki"), max_length=500, blank=True)
     target_group = models.CharField(_("kohderyhmä"), max_length=300, validators=[single_line])
-    evaluation = models.CharField(
-        _("miten käytäntöä on arvioitu"), max_length=EVALUATION_MAX_LENGTH
-    )
     contact_name = models.CharField(
         _("yhteyshenkilön nimi"), max_length=200, validators=[single_line]
     )
@@ -133,7 +133,7 @@ class CriterionAnswer(models.Model):
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    text = models.CharField(_("vastaus"), max_length=ANSWER_MAX_LENGTH)
+    text = models.CharField(_("vastaus"), max_length=STORED_ANSWER_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("kriteerivastaus")

@@ -50,7 +50,6 @@ def export_dataset(competition: Competition) -> tablib.Dataset:
             "Kohderyhmä",
             "Innokylä",
             *[f"{c.number}. {c.name_fi}" for c in criteria],
-            "Arviointi",
             "Liitteitä",
             "Yhteyshenkilö",
             "Tehtävänimike",
@@ -71,7 +70,6 @@ def export_dataset(competition: Competition) -> tablib.Dataset:
             nomination.target_group,
             nomination.innokyla_url,
             *[answers.get(c.pk, "") for c in criteria],
-            nomination.evaluation,
             nomination.attachment_count,
             nomination.contact_name,
             nomination.contact_title,
@@ -119,7 +117,6 @@ def nominator_data(emails: set[str]) -> dict:
                 "region": n.region,
                 "innokyla_url": n.innokyla_url,
                 "target_group": n.target_group,
-                "evaluation": n.evaluation,
                 "answers": {a.criterion.name_fi: a.text for a in n.answers.all()},
                 "attachments": [
                     {"name": a.original_name, "size": a.size, "uploaded_at": a.uploaded_at}

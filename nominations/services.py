@@ -26,7 +26,6 @@ NOMINATION_FIELDS = (
     "region",
     "innokyla_url",
     "target_group",
-    "evaluation",
     "contact_name",
     "contact_title",
     "contact_email",

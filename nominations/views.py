@@ -30,6 +30,12 @@ def _nomination_or_404(token: str):
     return nomination
 
 
+def _link_not_valid(request, *, draft: bool = False):
+    """A private link that leads nowhere (replaced by a newer one, mistyped, or a draft that
+    was sent or erased): say so, and lead to the page that sends valid links."""
+    return render(request, "nominations/link_not_valid.html", {"draft": draft}, status=404)
+
+
 def _form_page(request, form, *, nomination=None, token=None, status=200):
     chosen = form.chosen_file_names() if form.is_bound and form.errors else []
     return render(
@@ -96,7 +102,9 @@ def nominate(request):
 
 @require_http_methods(["GET"])
 def nomination_detail(request, token: str):
-    nomination = _nomination_or_404(token)
+    nomination = nomination_for_token(token)
+    if nomination is None:
+        return _link_not_valid(request)
     return render(
         request,
         "nominations/detail.html",
@@ -106,7 +114,9 @@ def nomination_detail(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, token: str):
-    nomination = _nomination_or_404(token)
+    nomination = nomination_for_token(token)
+    if nomination is None:
+        return _link_not_valid(request)
     if not can_edit_through_link(nomination):
         messages.error(request, _("Ehdotusaika on päättynyt, joten ehdotusta ei voi enää muokata."))
         return render(
@@ -143,7 +153,9 @@ def nomination_edit(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def nomination_withdraw(request, token: str):
-    nomination = _nomination_or_404(token)
+    nomination = nomination_for_token(token)
+    if nomination is None:
+        return _link_not_valid(request)
     if request.method == "POST":
         try:
             services.nomination_withdraw(nomination=nomination)

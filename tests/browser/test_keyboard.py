@@ -32,7 +32,6 @@ def test_a_nomination_can_be_completed_with_the_keyboard_alone(site):
         "target_group": "Mielenterveyskuntoutujat",
         "innokyla_url": "https://innokyla.fi/fi/toimintamalli/raati",
         **{f"criterion_{c.number}": f"Perustelu {c.number}." for c in Criterion.objects.all()},
-        "evaluation": "Arvioitu asiakaskyselyllä.",
         "contact_name": "Maija Meikäläinen",
         "contact_title": "Sosiaalityöntekijä",
         "contact_email": "maija@example.fi",

@@ -110,7 +110,6 @@ def nominate(page, practice, *, email, phone="040 765 4321", attachment=False):
         "summary": f"{practice}: toimintamalli.",
         "organisations": "Lapin hyvinvointialue",
         "target_group": "Aikuissosiaalityön asiakkaat",
-        "evaluation": "Arvioitu asiakaskyselyllä.",
         "contact_name": "Liisa Lappalainen",
         "contact_title": "Sosiaalityöntekijä",
         "contact_email": email,

@@ -30,7 +30,6 @@ class NominationFactory(DjangoModelFactory):
     organisations = "Recovery-toimintaorientaatio mielenterveyspalveluissa -hanke"
     region = Region.PIRKANMAA
     target_group = "Mielenterveyskuntoutujat"
-    evaluation = "Arvioitu asiakaskyselyllä ja työntekijähaastatteluilla."
     contact_name = "Maija Meikäläinen"
     contact_title = "Sosiaalityöntekijä"
     contact_email = factory.Sequence(lambda n: f"ehdottaja{n}@kunta.example")

@@ -31,7 +31,6 @@ def valid_form_data(**overrides) -> dict:
         "region": "lappi",
         "innokyla_url": "https://www.innokyla.fi/fi/toimintamalli/menetelmakortit",
         "target_group": "Aikuissosiaalityön asiakkaat",
-        "evaluation": "Arvioitu asiakaspalautteella ja työntekijäkyselyllä 2020.",
         "contact_name": "Liisa Lappalainen",
         "contact_title": "Johtava sosiaalityöntekijä",
         "contact_email": "liisa.lappalainen@lapha.example",

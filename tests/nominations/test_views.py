@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from nominations import views
 from nominations.enums import NominationState
@@ -101,7 +102,6 @@ def test_form_without_any_competition_is_a_friendly_page(client):
         "organisations",
         "region",
         "target_group",
-        "evaluation",
         "contact_name",
         "contact_title",
         "contact_email",
@@ -175,7 +175,7 @@ def test_form_with_an_error_comes_back_with_every_text_as_typed(client, competit
         "contact_phone",
     ]:
         assert f'value="{form_data[field]}"' in html
-    for field in ["summary", "evaluation", "criterion_1", "criterion_4"]:
+    for field in ["summary", "criterion_1", "criterion_4"]:
         assert f">\n{form_data[field]}</textarea>" in html
     assert '<option value="lappi" selected>' in html
     assert "Syötä kelvollinen sähköpostiosoite." in html
@@ -328,14 +328,39 @@ def test_withdraw_after_the_deadline_is_refused(client):
     assert nomination.state == NominationState.SUBMITTED
 
 
-def test_wrong_token_is_a_404_that_reveals_nothing(client):
+def test_wrong_token_is_a_404_that_reveals_nothing_and_leads_to_new_links(client):
     NominationFactory(token="real-token", practice_name="Salainen käytäntö")
 
     response = client.get("/ehdotus/real-tokem/")
 
     assert response.status_code == 404
     assert "Salainen käytäntö" not in response.content.decode()
-    assert "Sivua ei löytynyt" in text_of(response)
+    assert "Linkki ei ole voimassa" in text_of(response)
+    assert 'href="/ehdotus/linkki/">Tilaa uusi linkki' in response.content.decode()
+
+
+def test_a_replaced_link_explains_itself_on_every_page_of_the_nomination(
+    client, mailoutbox, delivering
+):
+    nomination = NominationFactory(token="old-token")
+    with delivering():
+        client.post("/ehdotus/linkki/", {"email": nomination.contact_email})
+
+    for path in ["/ehdotus/old-token/", "/ehdotus/old-token/muokkaa/", "/ehdotus/old-token/peru/"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "vain uusin sähköpostiin tullut linkki on voimassa" in text_of(response), path
+        assert 'href="/ehdotus/linkki/"' in response.content.decode(), path
+
+
+def test_a_withdrawn_nomination_says_so_and_shows_the_way_forward(client):
+    NominationFactory(token="gone", state=NominationState.WITHDRAWN, withdrawn_at=timezone.now())
+
+    response = client.get("/ehdotus/gone/")
+
+    assert "Peruttua ehdotusta ei voi palauttaa" in text_of(response)
+    assert 'href="/ehdota/">Tee uusi ehdotus' in response.content.decode()
+    assert 'href="/ehdotus/linkki/"' in response.content.decode()
 
 
 def test_nomination_text_is_rendered_escaped(client):
@@ -494,3 +519,88 @@ def test_editing_cannot_exceed_five_attachments_in_total(client):
 
     assert response.status_code == 400
     assert nomination.attachments.count() == 4
+
+
+# --- Each thing asked once, clearly --------------------------------------------------------
+
+
+def test_the_evaluation_is_asked_once_as_criterion_4(client, competition):
+    page = text_of(client.get(NOMINATE))
+
+    assert "4. Arvioitu" in page
+    assert "Miten käytäntöä on arvioitu" not in page
+    assert page.count("Kuka käytäntöä on arvioinut") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("040 123 4567", "+358 40 1234567"),
+        ("0401234567", "+358 40 1234567"),
+        ("09 123 4567", "+358 9 1234567"),
+        ("+358 50 765 4321", "+358 50 7654321"),
+        ("+46 8 123 456 78", "+46 8 123 456 78"),
+    ],
+)
+def test_finnish_and_international_phone_numbers_are_accepted(
+    client, competition, form_data, typed, stored
+):
+    response = client.post(NOMINATE, {**form_data, "contact_phone": typed})
+
+    assert response.status_code == 302
+    assert Nomination.objects.get().contact_phone == stored
+
+
+@pytest.mark.parametrize("typed", ["abc", "123", "040 123", "+358 40 123 4567 890 12"])
+def test_a_phone_number_that_is_not_one_is_refused_in_finnish_and_the_text_kept(
+    client, competition, form_data, typed
+):
+    response = client.post(NOMINATE, {**form_data, "contact_phone": typed})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["contact_phone"][0].startswith("Tarkista puhelinnumero.")
+    assert f'value="{typed}"' in response.content.decode()
+    assert f">\n{form_data['criterion_1']}</textarea>" in response.content.decode()
+    assert not Nomination.objects.exists()
+
+
+def test_a_full_answer_with_line_breaks_fits_as_the_browser_counted_it(
+    client, competition, form_data
+):
+    # The browser's counter says 3000; it sends each line break as CR LF, 3009 characters.
+    answer = "\r\n".join(["A" * 299] * 10) + "A"
+
+    response = client.post(NOMINATE, {**form_data, "criterion_1": answer})
+
+    assert response.status_code == 302
+    stored = Nomination.objects.get().answers.get(criterion__number=1).text
+    assert len(stored) == 3000
+    assert "\r" not in stored
+
+
+def test_optional_fields_are_marked_and_required_ones_are_not(client, competition):
+    form = client.get(NOMINATE).context["form"]
+
+    marked = {name for name, field in form.fields.items() if "(vapaaehtoinen)" in str(field.label)}
+    assert marked == {"innokyla_url", "attachments"}
+    assert all(form.fields[name].required is False for name in marked)
+    assert "Innokylä-linkki (vapaaehtoinen)" in text_of(client.get(NOMINATE))
+
+
+def test_an_answer_joined_with_the_old_evaluation_can_be_edited_without_cutting_it(client):
+    nomination = NominationFactory(token="long-answer")
+    joined = "A" * 3000 + "\n\n" + "B" * 1000
+    nomination.answers.filter(criterion__number=4).update(text=joined)
+
+    page = client.get("/ehdotus/long-answer/muokkaa/")
+    saved = client.post(
+        "/ehdotus/long-answer/muokkaa/", valid_form_data(criterion_4=joined.replace("B", "C"))
+    )
+    longer = client.post(
+        "/ehdotus/long-answer/muokkaa/", valid_form_data(criterion_4=joined + "lisää")
+    )
+
+    assert 'maxlength="4002"' in page.content.decode()
+    assert saved.status_code == 302
+    assert nomination.answers.get(criterion__number=4).text == joined.replace("B", "C")
+    assert longer.status_code == 400
