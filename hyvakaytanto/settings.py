@@ -183,6 +183,11 @@ JURY_REMINDER_DAYS = [int(days) for days in env_list("JURY_REMINDER_DAYS", ["7",
 # voters' accounts and network data, and nominations' contact persons and attachments.
 VOTER_DATA_RETENTION_DAYS = env_int("VOTER_DATA_RETENTION_DAYS", 90)
 NOMINATION_CONTACT_RETENTION_DAYS = env_int("NOMINATION_CONTACT_RETENTION_DAYS", 365)
+# Unsent nomination drafts: erased this many days after the nomination deadline (they are
+# kept a while so that someone who missed the deadline can still copy their texts), and their
+# contact is reminded this many days before the deadline.
+NOMINATION_DRAFT_RETENTION_DAYS = env_int("NOMINATION_DRAFT_RETENTION_DAYS", 14)
+NOMINATION_DRAFT_REMINDER_DAYS = env_int("NOMINATION_DRAFT_REMINDER_DAYS", 3)
 
 # allauth's rate limits count in the cache, so it must be shared by every app server.
 CACHES = {

@@ -87,6 +87,7 @@ def privacy(request):
         {
             "contact_days": settings.NOMINATION_CONTACT_RETENTION_DAYS,
             "voter_days": settings.VOTER_DATA_RETENTION_DAYS,
+            "draft_days": settings.NOMINATION_DRAFT_RETENTION_DAYS,
         },
     )
 

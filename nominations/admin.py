@@ -208,6 +208,8 @@ class NominationAdmin(admin.ModelAdmin):
         if not can_handle_data_requests(request.user):
             raise PermissionDenied
         if "apply" in request.POST:
+            # Drafts begun with the same addresses go too.
+            services.drafts_erase_for(emails=queryset.values_list("contact_email", flat=True))
             for nomination in queryset:
                 services.nomination_contact_erase(nomination=nomination)
                 audit.record(audit.Action.ERASED, request=request, target=nomination)

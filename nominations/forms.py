@@ -168,6 +168,10 @@ class NominationForm(forms.ModelForm):
         # The error summary lists fields in this order: the same as the page shows them.
         self.order_fields(
             [
+                "contact_name",
+                "contact_title",
+                "contact_email",
+                "contact_phone",
                 "practice_name",
                 "summary",
                 "organisations",
@@ -177,10 +181,6 @@ class NominationForm(forms.ModelForm):
                 *(criterion_field_name(c) for c in self.criteria),
                 "attachments",
                 "remove_attachments",
-                "contact_name",
-                "contact_title",
-                "contact_email",
-                "contact_phone",
                 "publish_consent",
                 "privacy_acknowledged",
             ]
@@ -194,7 +194,15 @@ class NominationForm(forms.ModelForm):
         consents = [] if editing else ["publish_consent", "privacy_acknowledged"]
         helper.layout = Layout(
             Fieldset(
-                _("1. Käytäntö"),
+                _("1. Yhteyshenkilö"),
+                "contact_name",
+                "contact_title",
+                "contact_email",
+                "contact_phone",
+                css_id="vaihe-yhteystiedot",
+            ),
+            Fieldset(
+                _("2. Käytäntö"),
                 "practice_name",
                 "summary",
                 "organisations",
@@ -203,16 +211,8 @@ class NominationForm(forms.ModelForm):
                 "innokyla_url",
                 css_id="vaihe-kaytanto",
             ),
-            Fieldset(_("2. Kriteerit"), *criteria_fields, css_id="vaihe-kriteerit"),
-            Fieldset(_("3. Liitteet"), *attachments, css_id="vaihe-liitteet"),
-            Fieldset(
-                _("4. Yhteyshenkilö"),
-                "contact_name",
-                "contact_title",
-                "contact_email",
-                "contact_phone",
-                css_id="vaihe-yhteystiedot",
-            ),
+            Fieldset(_("3. Kriteerit"), *criteria_fields, css_id="vaihe-kriteerit"),
+            Fieldset(_("4. Liitteet"), *attachments, css_id="vaihe-liitteet"),
             Fieldset(_("5. Vahvistus"), *consents, css_id="vaihe-vahvistus")
             if consents
             else HTML(""),
@@ -279,12 +279,34 @@ class NominationForm(forms.ModelForm):
             )
         return cleaned
 
+    def draft_texts(self) -> dict[str, str]:
+        """What the user typed into the form's text fields and chose as the region, as sent
+        and unchecked, for a draft (files and consents are not kept in drafts)."""
+        names = [*NOMINATION_FIELDS, *(criterion_field_name(c) for c in self.criteria)]
+        return {
+            name: self.data.get(self.add_prefix(name), "").replace("\r\n", "\n") for name in names
+        }
+
     def answers(self) -> dict[int, str]:
         return {c.number: self.cleaned_data[criterion_field_name(c)] for c in self.criteria}
 
     def chosen_file_names(self) -> list[str]:
         """Names of the files the user chose, to tell them which to choose again."""
         return [f.name for f in self.files.getlist(self.add_prefix("attachments"))]
+
+
+class DraftForm(forms.Form):
+    """What saving a draft needs: the address its private link is sent to."""
+
+    contact_email = forms.EmailField(
+        error_messages={
+            "required": _(
+                "Anna yhteyshenkilön sähköpostiosoite, niin tallennamme luonnoksen ja "
+                "lähetämme siihen linkin, jolla voit jatkaa."
+            ),
+            "invalid": _("Tarkista sähköpostiosoite: luonnoksen linkki lähetetään siihen."),
+        }
+    )
 
 
 class ResendLinkForm(forms.Form):

@@ -1,9 +1,11 @@
+import base64
 import hashlib
 import secrets
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto.enums import Phase
@@ -183,3 +185,49 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class NominationDraft(models.Model):
+    """A nomination being written, saved on the server so that closing the tab loses nothing.
+
+    Not a Nomination, and in a table of its own: the jury's lists, the counts and the exports
+    cannot see it. Its texts are kept as typed, by form field name (``data``), until it is
+    sent as a nomination (then it is deleted), or erased NOMINATION_DRAFT_RETENTION_DAYS
+    after the nomination deadline. The private link is rebuilt from ``nonce`` with the site's
+    secret key (``draft_token``), so the reminder can carry it; only its hash is looked up.
+    """
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="nomination_drafts",
+    )
+    data = models.JSONField(_("tekstit"), default=dict)
+    contact_email = models.EmailField(_("sähköposti"), max_length=254)
+    language = models.CharField(_("asiointikieli"), max_length=8, default="fi")
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aloitettu"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("tallennettu"), auto_now=True)
+    reminded_at = models.DateTimeField(_("muistutettu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ehdotusluonnos")
+        verbose_name_plural = _("ehdotusluonnokset")
+        indexes = [
+            models.Index(fields=["competition", "reminded_at"], name="nominations_draft_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.data.get("practice_name") or str(_("Nimetön luonnos"))
+
+    def private_url(self, token: str) -> str:
+        return reverse("nominations:draft", kwargs={"token": token})
+
+
+def draft_token(nonce: str) -> str:
+    """The private link's token of the draft with this nonce: a keyed hash, so that the
+    database alone does not give the links away."""
+    digest = salted_hmac("nominations.NominationDraft", nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from hyvakaytanto.models import Competition, Criterion
 from nominations.enums import NominationState
-from nominations.models import CriterionAnswer, Nomination, hash_token
+from nominations.models import CriterionAnswer, Nomination, NominationDraft, hash_token
 
 
 def nomination_for_token(token: str) -> Nomination | None:
@@ -15,6 +15,15 @@ def nomination_for_token(token: str) -> Nomination | None:
             Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
             "attachments",
         )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def draft_for_token(token: str) -> NominationDraft | None:
+    """The draft behind a private draft link, with its competition (one query)."""
+    return (
+        NominationDraft.objects.select_related("competition")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -86,7 +95,7 @@ def nominator_data(emails: set[str]) -> dict:
     """Everything held about the contact person(s) with these e-mail addresses, for a data
     subject's access request: every nomination they made, in every year, with its answers
     and the names of its attachments. Plain JSON-ready values."""
-    query = Q()
+    query = Q(pk__in=[])  # no address, nobody's data (not everybody's)
     for email in emails:
         query |= Q(contact_email__iexact=email)
     nominations = (
@@ -97,6 +106,9 @@ def nominator_data(emails: set[str]) -> dict:
             "attachments",
         )
         .order_by("submitted_at")
+    )
+    drafts = (
+        NominationDraft.objects.filter(query).select_related("competition").order_by("created_at")
     )
     return {
         "exported_at": timezone.now().isoformat(),
@@ -131,5 +143,16 @@ def nominator_data(emails: set[str]) -> dict:
                 "privacy_acknowledged_at": n.privacy_acknowledged_at,
             }
             for n in nominations
+        ],
+        "drafts": [
+            {
+                "year": d.competition.year,
+                "email": d.contact_email,
+                "language": d.language,
+                "texts": d.data,
+                "created_at": d.created_at,
+                "updated_at": d.updated_at,
+            }
+            for d in drafts
         ],
     }

@@ -1,5 +1,6 @@
 """Writes for nominations: one function per use case, each in one transaction."""
 
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,17 @@ from hyvakaytanto import mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
 from nominations.enums import NominationState
-from nominations.models import MAX_ATTACHMENTS, Attachment, CriterionAnswer, Nomination, new_token
+from nominations.models import (
+    MAX_ATTACHMENTS,
+    STORED_ANSWER_MAX_LENGTH,
+    Attachment,
+    CriterionAnswer,
+    Nomination,
+    NominationDraft,
+    draft_token,
+    hash_token,
+    new_token,
+)
 from nominations.uploads import CheckedUpload
 
 # The nomination's own fields that the public form writes.
@@ -111,12 +123,13 @@ def nomination_submit(
     answers: Mapping[int, str],
     uploads: Iterable[CheckedUpload] = (),
     language: str = "fi",
+    draft: NominationDraft | None = None,
 ) -> Submitted:
     """Receive a nomination during the nomination phase.
 
     Side effects: one Nomination, one CriterionAnswer per criterion, the attachments stored in
     private storage, and a confirmation e-mail with the private link, queued in the same
-    transaction.
+    transaction; the draft it was written in, if any, is deleted in it too.
     Raises NominationClosed outside the nomination phase (server time).
     """
     _require_nomination_phase(competition)
@@ -134,6 +147,8 @@ def nomination_submit(
     )
     _save_answers(nomination, answers)
     _save_attachments(nomination, uploads)
+    if draft is not None:
+        NominationDraft.objects.filter(pk=draft.pk).delete()
     email_contact(
         nomination,
         "nominations/email/confirmation",
@@ -297,3 +312,134 @@ def contact_data_erase_expired(*, now=None) -> int:
         nomination_contact_erase(nomination=nomination)
         erased += 1
     return erased
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+class DraftGone(Exception):
+    """The draft was sent as a nomination (or erased) meanwhile, in another tab perhaps."""
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    draft: NominationDraft
+    token: str
+    link_sent: bool
+
+
+def _email_draft(draft: NominationDraft, template: str, token: str) -> None:
+    with translation.override(draft.language):
+        subject, body = mail.render_email(
+            template,
+            {
+                "draft": draft,
+                "practice_name": draft.data.get("practice_name", ""),
+                "closes_at": draft.competition.nomination_closes_at,
+                "private_url": _absolute(draft.private_url(token)),
+            },
+        )
+    mail.email_send(subject=subject, body=body, to=[draft.contact_email])
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    competition: Competition,
+    texts: Mapping[str, str],
+    contact_email: str,
+    language: str = "fi",
+    draft: NominationDraft | None = None,
+) -> SavedDraft:
+    """Keep a nomination's texts as a draft during the nomination phase, as typed: nothing
+    is validated but the address the link goes to.
+
+    Side effects: a new draft, or ``draft`` updated (its row locked, so two tabs save one
+    after the other). When the draft is new or its address has changed, an e-mail with the
+    private link to continue goes to the address, queued in the same transaction.
+    Raises NominationClosed outside the nomination phase, DraftGone if ``draft`` no longer
+    exists.
+    """
+    _require_nomination_phase(competition)
+    texts = {name: str(value)[:STORED_ANSWER_MAX_LENGTH] for name, value in texts.items() if value}
+    if draft is None:
+        nonce = secrets.token_hex(16)
+        token = draft_token(nonce)
+        draft = NominationDraft.objects.create(
+            competition=competition,
+            data=texts,
+            contact_email=contact_email,
+            language=language,
+            nonce=nonce,
+            token_hash=hash_token(token),
+        )
+        link_sent = True
+    else:
+        draft = (
+            NominationDraft.objects.select_for_update()
+            .select_related("competition")
+            .filter(pk=draft.pk)
+            .first()
+        )
+        if draft is None:
+            raise DraftGone
+        token = draft_token(draft.nonce)
+        link_sent = draft.contact_email.lower() != contact_email.lower()
+        draft.data, draft.contact_email, draft.language = texts, contact_email, language
+        draft.save(update_fields=["data", "contact_email", "language", "updated_at"])
+    if link_sent:
+        _email_draft(draft, "nominations/email/draft_link", token)
+    return SavedDraft(draft=draft, token=token, link_sent=link_sent)
+
+
+def draft_reminders_send_due(*, now=None) -> int:
+    """Remind the contact of every unsent draft, NOMINATION_DRAFT_REMINDER_DAYS before the
+    nomination deadline, once: the row is locked and marked in the transaction that queues
+    the e-mail, so a second run (or a second worker) finds nothing to send. A run missed
+    while the worker was down sends late, before the deadline. Drafts begun after the
+    reminder's moment are not reminded: their writers know the deadline is near.
+    Returns how many were sent.
+    """
+    now = now or timezone.now()
+    ahead = timedelta(days=settings.NOMINATION_DRAFT_REMINDER_DAYS)
+    sent = 0
+    with transaction.atomic():
+        due = (
+            NominationDraft.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("competition")
+            .filter(
+                reminded_at__isnull=True,
+                competition__nomination_opens_at__lte=now,
+                competition__nomination_closes_at__gt=now,
+                competition__nomination_closes_at__lte=now + ahead,
+                created_at__lte=F("competition__nomination_closes_at") - ahead,
+            )
+        )
+        for draft in due:
+            draft.reminded_at = now
+            draft.save(update_fields=["reminded_at"])
+            _email_draft(draft, "nominations/email/draft_reminder", draft_token(draft.nonce))
+            sent += 1
+    return sent
+
+
+def drafts_erase_expired(*, now=None) -> int:
+    """Delete the drafts never sent, NOMINATION_DRAFT_RETENTION_DAYS after their year's
+    nomination deadline; the number deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NOMINATION_DRAFT_RETENTION_DAYS)
+    deleted, _ = NominationDraft.objects.filter(
+        competition__nomination_closes_at__lte=cutoff
+    ).delete()
+    return deleted
+
+
+def drafts_erase_for(*, emails: Iterable[str]) -> int:
+    """Delete every draft whose contact address is one of these (a data subject's request);
+    the number deleted."""
+    query = Q(pk__in=[])  # no address, no draft
+    for email in emails:
+        if email:
+            query |= Q(contact_email__iexact=email)
+    deleted, _ = NominationDraft.objects.filter(query).delete()
+    return deleted

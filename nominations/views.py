@@ -1,26 +1,33 @@
+import contextlib
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import criteria, current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
 from nominations import services
-from nominations.forms import NominationForm, ResendLinkForm
+from nominations.forms import DraftForm, NominationForm, ResendLinkForm
 from nominations.models import Attachment
 from nominations.permissions import can_edit_through_link, can_view_nominations
-from nominations.queries import nomination_for_token
+from nominations.queries import draft_for_token, nomination_for_token
 from nominations.uploads import safe_download_name
 
 SUBMIT_LIMIT = Limit("nomination-submit", count=10, window=timedelta(hours=1))
 RESEND_LIMIT = Limit("nomination-resend", count=5, window=timedelta(hours=1))
 RESEND_PER_ADDRESS_LIMIT = Limit("nomination-resend-address", count=3, window=timedelta(hours=1))
+# Each new draft e-mails its link to the address given, so new drafts are limited per client
+# and per address; saving an existing draft sends nothing and is not limited.
+NEW_DRAFT_LIMIT = Limit("nomination-draft", count=10, window=timedelta(hours=1))
+NEW_DRAFT_PER_ADDRESS_LIMIT = Limit("nomination-draft-address", count=3, window=timedelta(hours=1))
 
 
 def _nomination_or_404(token: str):
@@ -36,8 +43,12 @@ def _link_not_valid(request, *, draft: bool = False):
     return render(request, "nominations/link_not_valid.html", {"draft": draft}, status=404)
 
 
-def _form_page(request, form, *, nomination=None, token=None, status=200):
+def _form_page(request, form, *, nomination=None, token=None, draft=None, status=200):
     chosen = form.chosen_file_names() if form.is_bound and form.errors else []
+    if nomination:
+        competition = nomination.competition
+    else:
+        competition = draft.competition if draft else current_competition()
     return render(
         request,
         "nominations/form.html",
@@ -45,8 +56,14 @@ def _form_page(request, form, *, nomination=None, token=None, status=200):
             "form": form,
             "nomination": nomination,
             "token": token,
+            "draft": draft,
+            "drafts": nomination is None,
+            "autosave_url": reverse("nominations:draft_autosave", kwargs={"token": token})
+            if draft
+            else reverse("nominations:draft_autosave_new"),
+            "is_open": competition is not None and competition.phase == Phase.NOMINATION,
             "files_to_choose_again": chosen,
-            "competition": nomination.competition if nomination else current_competition(),
+            "competition": competition,
         },
         status=status,
     )
@@ -59,6 +76,8 @@ def nominate(request):
     if not is_open and request.method == "GET":
         return render(request, "nominations/closed.html", {"competition": competition})
     form = NominationForm(request.POST or None, request.FILES or None, criteria=criteria())
+    if request.POST.get("action") == "draft":
+        return _draft_save_page(request, form, competition=competition)
     if not is_open:
         # The deadline passed while the form was being filled in: give the text back.
         form.is_valid()
@@ -88,6 +107,10 @@ def nominate(request):
     except services.NominationClosed as closed:
         form.add_error(None, closed)
         return _form_page(request, form, status=403)
+    return _submitted(request, submitted)
+
+
+def _submitted(request, submitted: services.Submitted):
     messages.success(
         request,
         _(
@@ -98,6 +121,155 @@ def nominate(request):
         % {"email": submitted.nomination.contact_email},
     )
     return redirect(submitted.nomination.private_url(submitted.token))
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+class _DraftRefused(Exception):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _save_draft(request, form, *, competition, draft=None) -> services.SavedDraft:
+    """Save what was typed in ``form`` (bound) as ``draft`` or a new draft; _DraftRefused
+    with a Finnish message and an HTTP status when it cannot be."""
+    if competition is None or competition.phase != Phase.NOMINATION:
+        raise _DraftRefused(
+            _("Ehdotusaika ei ole käynnissä, joten luonnosta ei voi tallentaa."), 403
+        )
+    address = DraftForm(request.POST)
+    if not address.is_valid():
+        raise _DraftRefused(address.errors["contact_email"][0], 400)
+    email = address.cleaned_data["contact_email"]
+    if draft is None and not (
+        hit(NEW_DRAFT_LIMIT, client_address(request))
+        and hit(NEW_DRAFT_PER_ADDRESS_LIMIT, email.lower())
+    ):
+        raise _DraftRefused(
+            _("Liian monta uutta luonnosta lyhyessä ajassa. Yritä uudelleen tunnin kuluttua."),
+            429,
+        )
+    try:
+        return services.draft_save(
+            competition=competition,
+            texts=form.draft_texts(),
+            contact_email=email,
+            language=translation.get_language() or "fi",
+            draft=draft,
+        )
+    except services.NominationClosed as closed:
+        raise _DraftRefused(closed.message, 403) from closed
+    except services.DraftGone as gone:
+        raise _DraftRefused(
+            _(
+                "Luonnos on jo lähetetty ehdotukseksi tai poistettu. Katso sähköpostistasi "
+                "ehdotuksen vahvistus ja sen oma linkki."
+            ),
+            410,
+        ) from gone
+
+
+def _saved_message(saved: services.SavedDraft) -> str:
+    at = time_format(timezone.localtime(saved.draft.updated_at), "H.i")
+    message = _("Luonnos tallennettu klo %(time)s.") % {"time": at}
+    if saved.link_sent:
+        message += " " + _(
+            "Lähetimme linkin osoitteeseen %(email)s: sen kautta voit jatkaa millä laitteella "
+            "tahansa."
+        ) % {"email": saved.draft.contact_email}
+    return message
+
+
+def _draft_save_page(request, form, *, competition, draft=None, token=None):
+    """The "Tallenna luonnos" button (no JavaScript needed): save, then show the draft at its
+    own address; or show the form again with every text and the reason."""
+    try:
+        saved = _save_draft(request, form, competition=competition, draft=draft)
+    except _DraftRefused as refused:
+        again = NominationForm(initial=form.draft_texts(), criteria=form.criteria)
+        again.cleaned_data = {}
+        field = "contact_email" if refused.status == 400 else None
+        again.add_error(field, refused.message)
+        return _form_page(request, again, draft=draft, token=token, status=refused.status)
+    messages.success(request, _saved_message(saved))
+    return redirect(saved.draft.private_url(saved.token))
+
+
+@require_http_methods(["GET", "POST"])
+def draft_page(request, token: str):
+    """A draft, at its private link: the form with its texts, to go on or to send."""
+    draft = draft_for_token(token)
+    if draft is None:
+        return _link_not_valid(request, draft=True)
+    competition = draft.competition
+    is_open = competition.phase == Phase.NOMINATION
+    if request.method == "GET":
+        form = NominationForm(initial=draft.data, criteria=criteria())
+        if not is_open:
+            form.cleaned_data = {}
+            form.add_error(
+                None,
+                _(
+                    "Ehdotusaika on päättynyt, joten luonnosta ei voi enää lähettää. "
+                    "Voit kopioida kirjoittamasi tekstit talteen alta."
+                ),
+            )
+        return _form_page(request, form, draft=draft, token=token)
+    form = NominationForm(request.POST, request.FILES or None, criteria=criteria())
+    if request.POST.get("action") == "draft":
+        return _draft_save_page(request, form, competition=competition, draft=draft, token=token)
+    if not form.is_valid():
+        # Nothing typed is lost: the texts are saved in the draft as they are.
+        with contextlib.suppress(_DraftRefused):
+            _save_draft(request, form, competition=competition, draft=draft)
+        return _form_page(request, form, draft=draft, token=token, status=400)
+    if not hit(SUBMIT_LIMIT, client_address(request)):
+        form.add_error(
+            None, _("Liian monta ehdotusta lyhyessä ajassa. Yritä uudelleen tunnin kuluttua.")
+        )
+        return _form_page(request, form, draft=draft, token=token, status=429)
+    try:
+        submitted = services.nomination_submit(
+            competition=competition,
+            data=form.cleaned_data,
+            answers=form.answers(),
+            uploads=form.cleaned_data["attachments"],
+            language=translation.get_language() or "fi",
+            draft=draft,
+        )
+    except services.NominationClosed as closed:
+        form.add_error(None, closed)
+        return _form_page(request, form, draft=draft, token=token, status=403)
+    return _submitted(request, submitted)
+
+
+@require_POST
+def draft_autosave(request, token: str | None = None):
+    """The form's own saving (static/nominations/draft.js), every 30 s and when a field is
+    left: JSON with a message to show and, for a new draft, its address."""
+    draft = None
+    if token is not None:
+        draft = draft_for_token(token)
+        if draft is None:
+            return JsonResponse(
+                {"message": _("Luonnosta ei löytynyt: se on ehkä jo lähetetty ehdotukseksi.")},
+                status=404,
+            )
+    competition = draft.competition if draft else current_competition()
+    form = NominationForm(request.POST, criteria=criteria())
+    try:
+        saved = _save_draft(request, form, competition=competition, draft=draft)
+    except _DraftRefused as refused:
+        return JsonResponse({"message": refused.message}, status=refused.status)
+    return JsonResponse(
+        {
+            "message": _saved_message(saved),
+            "url": saved.draft.private_url(saved.token),
+            "save_url": reverse("nominations:draft_autosave", kwargs={"token": saved.token}),
+        }
+    )
 
 
 @require_http_methods(["GET"])

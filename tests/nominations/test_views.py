@@ -493,7 +493,7 @@ def test_private_page_query_count_does_not_grow_with_attachments(
 def test_error_summary_lists_problems_in_the_order_of_the_page(client, competition):
     response = client.post(NOMINATE, valid_form_data(summary="", criterion_2="", contact_name=""))
 
-    assert list(response.context["form"].errors) == ["summary", "criterion_2", "contact_name"]
+    assert list(response.context["form"].errors) == ["contact_name", "summary", "criterion_2"]
 
 
 def test_nominator_replaces_an_attachment_while_editing(client):

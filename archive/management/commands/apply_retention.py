@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hyvakaytanto import audit, mail
 from hyvakaytanto.ratelimit import clear_expired
-from nominations.services import contact_data_erase_expired
+from nominations.services import contact_data_erase_expired, drafts_erase_expired
 from voting.services import voter_data_purge
 
 
@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "Erase personal data past its retention period, keeping the archive, the awards and "
         "every vote count: voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
         "a year's results are published), nominations' contact persons and attachments "
-        "(NOMINATION_CONTACT_RETENTION_DAYS), rate-limit counters older than a day, expired "
+        "(NOMINATION_CONTACT_RETENTION_DAYS), unsent nomination drafts "
+        "(NOMINATION_DRAFT_RETENTION_DAYS after the nomination deadline), rate-limit "
+        "counters older than a day, expired "
         "sessions and failed sign-ins, audit log events older than two years, and the rows of "
         "delivered or failed e-mail (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS). "
         "The task queue's worker runs it every night."
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             voters = voter_data_purge(now=now)
             contacts = contact_data_erase_expired(now=now)
+            drafts = drafts_erase_expired(now=now)
             counters = clear_expired()
             # Django's own clean-up of expired sessions (what `clearsessions` runs).
             import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
@@ -41,6 +44,7 @@ class Command(BaseCommand):
                 "voter_accounts": voters.voters,
                 "votes_cleared_of_network_data": voters.votes_cleared,
                 "nomination_contacts": contacts,
+                "nomination_drafts": drafts,
                 "rate_limit_counters": counters,
                 "expired_login_attempts": attempts,
                 "audit_events": events,
@@ -51,6 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erased {voters.voters} voter account(s), network data of "
             f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
+            f"{drafts} unsent nomination draft(s), "
             f"{counters} rate-limit counter(s), {attempts} expired failed sign-in(s), "
             f"{events} audit event(s) over two years old and {emails} old outgoing e-mail "
             "row(s); cleared expired sessions."

@@ -1,0 +1,99 @@
+// Saves the nomination form as a draft on the server: every 30 s and whenever a field is left,
+// once the form has an e-mail address, and when the page is hidden or closed. The first save
+// creates the draft (its link is e-mailed) and moves the page to the draft's own address, so
+// that a reload, or sending the nomination, continues the same draft. Without JavaScript the
+// "Tallenna luonnos" button does the same.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-draft-save]");
+  if (!form || !window.fetch || !window.FormData) {
+    return;
+  }
+  var status = document.getElementById("draft-status");
+  var email = form.querySelector("[name=contact_email]");
+  var saveUrl = form.getAttribute("data-draft-save");
+  var changed = false;
+  var saving = false;
+
+  function ready() {
+    return email && email.value.trim() !== "" && email.checkValidity();
+  }
+
+  function fields() {
+    var data = new FormData(form);
+    data.delete("attachments");
+    data.set("action", "draft");
+    return data;
+  }
+
+  function show(message) {
+    if (status && message) {
+      status.textContent = message;
+    }
+  }
+
+  function save(leaving) {
+    if (!changed || saving || !ready()) {
+      return;
+    }
+    saving = true;
+    changed = false;
+    show(form.getAttribute("data-draft-saving"));
+    fetch(saveUrl, {
+      method: "POST",
+      body: fields(),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      keepalive: leaving === true, // completed by the browser even if the page is closing
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      })
+      .then(function (result) {
+        show(result.body.message);
+        if (result.ok && result.body.save_url) {
+          saveUrl = result.body.save_url;
+          if (window.location.pathname !== result.body.url) {
+            window.history.replaceState(null, "", result.body.url);
+          }
+        } else if (result.status !== 410 && result.status !== 404) {
+          changed = true; // try again at the next turn
+        }
+      })
+      .catch(function () {
+        changed = true;
+        show(form.getAttribute("data-draft-failed"));
+      })
+      .then(function () {
+        saving = false;
+      });
+  }
+
+  form.addEventListener("input", function () {
+    changed = true;
+  });
+  form.addEventListener("change", function () {
+    changed = true;
+  });
+  form.addEventListener("focusout", function (event) {
+    if (event.target.matches("input, textarea, select")) {
+      save();
+    }
+  });
+  // Sending the form goes to the draft's own address once there is one.
+  form.addEventListener("submit", function () {
+    changed = false;
+    if (window.location.pathname !== form.getAttribute("action")) {
+      form.setAttribute("action", window.location.pathname);
+    }
+  });
+  // Leaving the page (another tab, the phone's home screen, closing): save what is new.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      save(true);
+    }
+  });
+  window.setInterval(save, 30000);
+})();

@@ -1,0 +1,332 @@
+"""Drafts: a nomination's texts saved on the server, never lost, never seen by the jury."""
+
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from nominations import services
+from nominations.models import Nomination, NominationDraft
+from nominations.queries import export_dataset, nominations_per_competition
+from nominations.tasks import send_draft_reminders
+from tests.admin_login import admin_login
+from tests.concurrency import at_once
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import JuryMemberFactory, StaffUserFactory
+from tests.factories.nominations import NominationFactory
+from tests.nominations.conftest import valid_form_data
+from tests.queue import run_worker
+
+pytestmark = pytest.mark.django_db
+
+NOMINATE = "/ehdota/"
+HALF = {
+    "contact_name": "Liisa Lappalainen",
+    "contact_email": "liisa@lapha.example",
+    "practice_name": "Menetelmäkortit",
+    "summary": "Kortit tukevat osallisuutta.\r\nToinen rivi.",
+    "region": "lappi",
+    "criterion_1": "Helppo ottaa käyttöön: kortit ja opas.",
+}
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def link_in(message) -> str:
+    match = re.search(r"https://hyvakaytanto\.example(/ehdotus/luonnos/[\w-]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def save_draft(client, path=NOMINATE, **data):
+    return client.post(path, {**HALF, **data, "action": "draft"})
+
+
+# --- Saving without JavaScript ----------------------------------------------------------------
+
+
+def test_the_draft_button_saves_the_texts_and_emails_a_link_that_shows_them(
+    client, competition, mailoutbox, delivering
+):
+    with delivering():
+        response = save_draft(client)
+
+    (message,) = mailoutbox
+    link = link_in(message)
+    page = client.get(link)
+    html = page.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == link
+    assert message.to == ["liisa@lapha.example"]
+    assert message.subject == "Luonnos tallennettu: Menetelmäkortit"
+    assert "Luonnos tallennettu klo" in text_of(page)
+    assert 'value="Menetelmäkortit"' in html
+    assert ">\nKortit tukevat osallisuutta.\nToinen rivi.</textarea>" in html
+    assert ">\nHelppo ottaa käyttöön: kortit ja opas.</textarea>" in html
+    assert '<option value="lappi" selected>' in html
+    assert not Nomination.objects.exists()
+
+
+def test_a_draft_needs_an_address_and_says_so_keeping_every_text(client, competition):
+    response = save_draft(client, contact_email="")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["form"].errors["contact_email"] == [
+        "Anna yhteyshenkilön sähköpostiosoite, niin tallennamme luonnoksen ja lähetämme "
+        "siihen linkin, jolla voit jatkaa."
+    ]
+    assert 'value="Menetelmäkortit"' in html
+    assert ">\nHelppo ottaa käyttöön: kortit ja opas.</textarea>" in html
+    assert "Tarkista lomake" in text_of(response)
+    assert not NominationDraft.objects.exists()
+
+
+def test_saving_again_updates_the_same_draft_and_sends_no_second_link(
+    client, competition, mailoutbox, delivering
+):
+    with delivering():
+        link = save_draft(client)["Location"]
+        save_draft(client, path=link, criterion_2="Asiakkaat pitävät korteista.")
+
+    assert NominationDraft.objects.count() == 1
+    assert NominationDraft.objects.get().data["criterion_2"] == "Asiakkaat pitävät korteista."
+    assert len(mailoutbox) == 1
+
+
+def test_a_changed_address_gets_the_link_too(client, competition, mailoutbox, delivering):
+    with delivering():
+        link = save_draft(client)["Location"]
+        save_draft(client, path=link, contact_email="uusi@lapha.example")
+
+    assert [message.to for message in mailoutbox] == [
+        ["liisa@lapha.example"],
+        ["uusi@lapha.example"],
+    ]
+    assert link_in(mailoutbox[1]) == link
+
+
+# --- Saving on its own (JavaScript) -----------------------------------------------------------
+
+
+def test_autosave_creates_then_updates_one_draft_and_answers_json(client, competition):
+    first = client.post("/ehdotus/luonnos/tallenna/", HALF)
+    body = first.json()
+    second = client.post(body["save_url"], {**HALF, "criterion_3": "Vaikuttava."})
+
+    assert first.status_code == second.status_code == 200
+    assert body["url"].startswith("/ehdotus/luonnos/")
+    assert body["message"].startswith("Luonnos tallennettu klo ")
+    assert "Lähetimme linkin osoitteeseen liisa@lapha.example" in body["message"]
+    assert "Lähetimme linkin" not in second.json()["message"]
+    assert NominationDraft.objects.get().data["criterion_3"] == "Vaikuttava."
+
+
+def test_autosave_without_an_address_saves_nothing_and_says_why(client, competition):
+    response = client.post("/ehdotus/luonnos/tallenna/", {**HALF, "contact_email": "liisa@"})
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Tarkista sähköpostiosoite")
+    assert not NominationDraft.objects.exists()
+
+
+def test_autosave_needs_the_csrf_token(competition):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/ehdotus/luonnos/tallenna/", HALF)
+
+    assert response.status_code == 403
+    assert not NominationDraft.objects.exists()
+
+
+def test_new_drafts_for_one_address_are_limited(client, competition, mailoutbox, delivering):
+    with delivering():
+        answers = [client.post("/ehdotus/luonnos/tallenna/", HALF) for _ in range(4)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert answers[3].json()["message"].startswith("Liian monta uutta luonnosta")
+    assert len(mailoutbox) == 3
+
+
+# --- Sending the draft as the nomination ------------------------------------------------------
+
+
+def test_a_draft_is_sent_as_the_nomination_and_is_then_gone(client, competition, mailoutbox):
+    link = save_draft(client)["Location"]
+
+    response = client.post(link, valid_form_data(contact_email="liisa@lapha.example"))
+
+    nomination = Nomination.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ehdotus/")
+    assert nomination.contact_email == "liisa@lapha.example"
+    assert not NominationDraft.objects.exists()
+    gone = client.get(link)
+    assert gone.status_code == 404
+    assert "Se on ehkä jo lähetetty ehdotukseksi" in text_of(gone)
+    assert 'href="/ehdotus/linkki/"' in gone.content.decode()
+
+
+def test_an_incomplete_send_keeps_the_texts_in_the_draft(client, competition):
+    link = save_draft(client)["Location"]
+
+    response = client.post(link, {**HALF, "criterion_4": "Arvioitu kyselyllä."})
+
+    assert response.status_code == 400
+    assert not Nomination.objects.exists()
+    assert NominationDraft.objects.get().data["criterion_4"] == "Arvioitu kyselyllä."
+
+
+def test_a_draft_cannot_be_sent_or_saved_after_the_deadline_but_its_texts_show(client, competition):
+    link = save_draft(client)["Location"]
+
+    with time_machine.travel(competition.nomination_closes_at, tick=False):
+        sent = client.post(link, valid_form_data(contact_email="liisa@lapha.example"))
+        saved = client.post(link + "tallenna/", HALF)
+        page = client.get(link)
+
+    assert sent.status_code == 403
+    assert saved.status_code == 403
+    assert not Nomination.objects.exists()
+    assert "luonnosta ei voi enää lähettää" in text_of(page)
+    assert 'value="Menetelmäkortit"' in page.content.decode()
+    assert "Lähetä ehdotus" not in text_of(page)
+
+
+# --- Invisible to the jury, counted nowhere ---------------------------------------------------
+
+
+def test_a_draft_never_shows_in_the_jurys_lists_or_the_counts(client, competition):
+    NominationFactory(competition=competition, practice_name="Lähetetty käytäntö")
+    save_draft(client, practice_name="Keskeneräinen luonnos")
+    juror = JuryMemberFactory(competition=competition)
+    staff = StaffUserFactory(groups=["Viestintä"])
+
+    with time_machine.travel(competition.nomination_closes_at + timedelta(hours=1)):
+        admin_login(client, juror.user)
+        jury_list = text_of(client.get(reverse("admin:jury_scoringnomination_changelist")))
+        client.logout()
+        admin_login(client, staff)
+        staff_list = text_of(client.get(reverse("admin:nominations_nomination_changelist")))
+        (year,) = [c for c in nominations_per_competition() if c.pk == competition.pk]
+        rows = export_dataset(competition)
+
+    assert "Lähetetty käytäntö" in jury_list
+    assert "Keskeneräinen luonnos" not in jury_list
+    assert "Lähetetty käytäntö" in staff_list
+    assert "Keskeneräinen luonnos" not in staff_list
+    assert (year.nominations_total, year.nominations_live) == (1, 1)
+    assert [row[0] for row in rows] == ["Lähetetty käytäntö"]
+
+
+# --- The reminder, through the task queue -----------------------------------------------------
+
+
+def test_the_reminder_goes_once_three_days_before_the_deadline(
+    client, competition, mailoutbox, delivering
+):
+    with delivering():
+        link = save_draft(client)["Location"]
+        sent = save_draft(client, practice_name="Toinen", contact_email="sent@lapha.example")
+        client.post(sent["Location"], valid_form_data(contact_email="sent@lapha.example"))
+    mailoutbox.clear()
+    closes = competition.nomination_closes_at
+    late_start = closes - timedelta(days=2)
+
+    reminders = []
+    for moment in [
+        closes - timedelta(days=3, minutes=5),
+        closes - timedelta(days=3) + timedelta(minutes=1),
+        late_start,  # someone begins a draft with two days left: no reminder for it
+        closes - timedelta(days=1),
+        closes - timedelta(minutes=1),
+        closes + timedelta(hours=1),
+    ]:
+        with time_machine.travel(moment, tick=False):
+            if moment == late_start:
+                with delivering():
+                    save_draft(client, contact_email="late@lapha.example")
+                mailoutbox.clear()
+            send_draft_reminders.defer(timestamp=int(moment.timestamp()))
+            run_worker()
+            run_worker()
+            reminders += [(moment, message) for message in mailoutbox]
+            mailoutbox.clear()
+
+    ((when, message),) = reminders
+    assert when > closes - timedelta(days=3)
+    assert message.to == ["liisa@lapha.example"]
+    assert message.subject.startswith("Muistutus: ehdotuksesi on vielä luonnos")
+    assert link_in(message) == link
+    assert "”Menetelmäkortit” on vielä luonnos" in message.body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_send_one_reminder(mailoutbox):
+    competition = CompetitionFactory()
+    with time_machine.travel(competition.nomination_closes_at - timedelta(days=10)):
+        services.draft_save(
+            competition=competition, texts=HALF, contact_email="liisa@lapha.example"
+        )
+    now = competition.nomination_closes_at - timedelta(days=2)
+
+    sent = at_once(lambda _: services.draft_reminders_send_due(now=now), range(4))
+
+    assert sorted(sent) == [0, 0, 0, 1]
+    assert NominationDraft.objects.get().reminded_at == now
+
+
+# --- Retention and requests -------------------------------------------------------------------
+
+
+def test_retention_erases_unsent_drafts_after_the_set_time(client, competition, settings):
+    settings.NOMINATION_DRAFT_RETENTION_DAYS = 14
+    save_draft(client)
+    closes = competition.nomination_closes_at
+
+    with time_machine.travel(closes + timedelta(days=13, hours=23)):
+        call_command("apply_retention", stdout=io.StringIO())
+        kept = NominationDraft.objects.count()
+    with time_machine.travel(closes + timedelta(days=14, minutes=1)):
+        call_command("apply_retention", stdout=io.StringIO())
+        left = NominationDraft.objects.count()
+
+    assert (kept, left) == (1, 0)
+
+
+def test_the_privacy_notice_says_when_drafts_are_erased(client, settings):
+    settings.NOMINATION_DRAFT_RETENTION_DAYS = 14
+
+    text = text_of(client.get("/tietosuoja/"))
+
+    assert "Lähettämättömät ehdotusluonnokset poistetaan 14 päivän kuluttua" in text
+
+
+def test_a_data_request_includes_and_erases_the_addresses_drafts(client, competition):
+    nomination = NominationFactory(competition=competition, contact_email="liisa@lapha.example")
+    save_draft(client, contact_email="Liisa@lapha.example")
+    save_draft(client, contact_email="muu@lapha.example")
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
+    changelist = reverse("admin:nominations_nomination_changelist")
+
+    exported = client.post(
+        changelist, {"action": "export_contact_data", "_selected_action": [nomination.pk]}
+    )
+    client.post(
+        changelist,
+        {"action": "erase_contact_data", "_selected_action": [nomination.pk], "apply": "1"},
+    )
+
+    drafts = json.loads(exported.content)["drafts"]
+    assert [d["texts"]["practice_name"] for d in drafts] == ["Menetelmäkortit"]
+    assert list(NominationDraft.objects.values_list("contact_email", flat=True)) == [
+        "muu@lapha.example"
+    ]
