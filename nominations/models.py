@@ -211,6 +211,11 @@ class NominationDraft(models.Model):
     created_at = models.DateTimeField(_("aloitettu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("tallennettu"), auto_now=True)
     reminded_at = models.DateTimeField(_("muistutettu"), null=True, blank=True)
+    # The page that saved last and its count of saves: a page's saves can arrive out of order
+    # (one sent as the page closes overtakes one sent a moment before), and an older one must
+    # not overwrite a newer one.
+    writer = models.CharField(max_length=32, blank=True, editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("ehdotusluonnos")

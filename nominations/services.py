@@ -350,13 +350,17 @@ def draft_save(
     contact_email: str,
     language: str = "fi",
     draft: NominationDraft | None = None,
+    writer: str = "",
+    revision: int = 0,
 ) -> SavedDraft:
     """Keep a nomination's texts as a draft during the nomination phase, as typed: nothing
     is validated but the address the link goes to.
 
     Side effects: a new draft, or ``draft`` updated (its row locked, so two tabs save one
     after the other). When the draft is new or its address has changed, an e-mail with the
-    private link to continue goes to the address, queued in the same transaction.
+    private link to continue goes to the address, queued in the same transaction. A save from
+    the page (``writer``) that saved last, older than its last (``revision``), changes
+    nothing: it arrived late.
     Raises NominationClosed outside the nomination phase, DraftGone if ``draft`` no longer
     exists.
     """
@@ -372,6 +376,8 @@ def draft_save(
             language=language,
             nonce=nonce,
             token_hash=hash_token(token),
+            writer=writer,
+            revision=revision,
         )
         link_sent = True
     else:
@@ -384,9 +390,21 @@ def draft_save(
         if draft is None:
             raise DraftGone
         token = draft_token(draft.nonce)
+        if writer and writer == draft.writer and revision <= draft.revision:
+            return SavedDraft(draft=draft, token=token, link_sent=False)
         link_sent = draft.contact_email.lower() != contact_email.lower()
         draft.data, draft.contact_email, draft.language = texts, contact_email, language
-        draft.save(update_fields=["data", "contact_email", "language", "updated_at"])
+        draft.writer, draft.revision = writer, revision
+        draft.save(
+            update_fields=[
+                "data",
+                "contact_email",
+                "language",
+                "writer",
+                "revision",
+                "updated_at",
+            ]
+        )
     if link_sent:
         _email_draft(draft, "nominations/email/draft_link", token)
     return SavedDraft(draft=draft, token=token, link_sent=link_sent)

@@ -158,6 +158,8 @@ def _save_draft(request, form, *, competition, draft=None) -> services.SavedDraf
             contact_email=email,
             language=translation.get_language() or "fi",
             draft=draft,
+            writer=request.POST.get("draft_writer", "")[:32],
+            revision=_revision(request.POST.get("draft_revision", "")),
         )
     except services.NominationClosed as closed:
         raise _DraftRefused(closed.message, 403) from closed
@@ -169,6 +171,10 @@ def _save_draft(request, form, *, competition, draft=None) -> services.SavedDraf
             ),
             410,
         ) from gone
+
+
+def _revision(value: str) -> int:
+    return min(int(value), 2**31 - 1) if value.isdigit() else 0
 
 
 def _saved_message(saved: services.SavedDraft) -> str:

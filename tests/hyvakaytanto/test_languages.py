@@ -113,6 +113,25 @@ def test_disposable_address_refusal_is_translated(client, language):
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_draft_its_page_and_its_email_have_no_finnish_left(
+    client, language, mailoutbox, delivering
+):
+    CompetitionFactory()
+
+    with delivering():
+        page = client.post(
+            f"/{language}/ehdota/",
+            {"action": "draft", "contact_email": "liisa@example.fi", "practice_name": "X"},
+            follow=True,
+        )
+
+    assert "/ehdotus/luonnos/" in page.request["PATH_INFO"]
+    assert untranslated(page) == []
+    (message,) = mailoutbox
+    assert [f for f in FINNISH if f in message.subject + message.body] == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
 def test_form_errors_are_translated(client, language):
     CompetitionFactory()
 

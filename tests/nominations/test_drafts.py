@@ -330,3 +330,24 @@ def test_a_data_request_includes_and_erases_the_addresses_drafts(client, competi
     assert list(NominationDraft.objects.values_list("contact_email", flat=True)) == [
         "muu@lapha.example"
     ]
+
+
+def test_a_save_that_arrives_late_does_not_undo_a_newer_one(client, competition):
+    url = client.post(
+        "/ehdotus/luonnos/tallenna/", {**HALF, "draft_writer": "sivu1", "draft_revision": "1"}
+    ).json()["save_url"]
+
+    client.post(
+        url, {**HALF, "criterion_2": "Uusin.", "draft_writer": "sivu1", "draft_revision": "3"}
+    )
+    late = client.post(
+        url, {**HALF, "criterion_2": "Vanha.", "draft_writer": "sivu1", "draft_revision": "2"}
+    )
+    assert NominationDraft.objects.get().data["criterion_2"] == "Uusin."
+    client.post(
+        url,
+        {**HALF, "criterion_2": "Toinen laite.", "draft_writer": "sivu2", "draft_revision": "1"},
+    )
+
+    assert late.status_code == 200
+    assert NominationDraft.objects.get().data["criterion_2"] == "Toinen laite."

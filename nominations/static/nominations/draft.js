@@ -14,6 +14,10 @@
   var saveUrl = form.getAttribute("data-draft-save");
   var changed = false;
   var saving = false;
+  var held = null; // a send pressed while the first save was on its way
+  // This page's saves are numbered, so that one arriving late cannot undo a newer one.
+  var writer = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+  var revision = 0;
 
   function ready() {
     return email && email.value.trim() !== "" && email.checkValidity();
@@ -23,6 +27,9 @@
     var data = new FormData(form);
     data.delete("attachments");
     data.set("action", "draft");
+    revision += 1;
+    data.set("draft_writer", writer);
+    data.set("draft_revision", String(revision));
     return data;
   }
 
@@ -33,7 +40,12 @@
   }
 
   function save(leaving) {
-    if (!changed || saving || !ready()) {
+    if (!changed || !ready()) {
+      return;
+    }
+    // A save on its way holds the next one back, except when the page is going: then the
+    // latest texts go at once to a draft that exists (there is no later turn).
+    if (saving && !(leaving === true && saveUrl !== form.getAttribute("data-draft-save"))) {
       return;
     }
     saving = true;
@@ -68,6 +80,12 @@
       })
       .then(function () {
         saving = false;
+        if (held) {
+          var button = held;
+          held = null;
+          form.setAttribute("action", window.location.pathname);
+          form.requestSubmit(button);
+        }
       });
   }
 
@@ -78,22 +96,35 @@
     changed = true;
   });
   form.addEventListener("focusout", function (event) {
+    // Not when the focus goes to a button that sends the form: the form carries the texts.
+    var next = event.relatedTarget;
+    if (next && next.form === form && next.type === "submit") {
+      return;
+    }
     if (event.target.matches("input, textarea, select")) {
       save();
     }
   });
-  // Sending the form goes to the draft's own address once there is one.
-  form.addEventListener("submit", function () {
-    changed = false;
-    if (window.location.pathname !== form.getAttribute("action")) {
-      form.setAttribute("action", window.location.pathname);
+  // Sending the form goes to the draft's own address once there is one, so that the draft
+  // is sent (and deleted) rather than left behind; while the first save is on its way, the
+  // send waits for it.
+  form.addEventListener("submit", function (event) {
+    if (saving && saveUrl === form.getAttribute("data-draft-save")) {
+      event.preventDefault();
+      held = event.submitter || null;
+      return;
     }
+    changed = false;
+    form.setAttribute("action", window.location.pathname);
   });
   // Leaving the page (another tab, the phone's home screen, closing): save what is new.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") {
       save(true);
     }
+  });
+  window.addEventListener("pagehide", function () {
+    save(true);
   });
   window.setInterval(save, 30000);
 })();
