@@ -41,8 +41,8 @@ from jury import services as jury_services
 from jury.enums import JuryRole, Recognition
 from jury.models import Finalist, JuryMember
 from nominations.enums import Region
-from nominations.models import Nomination
-from nominations.services import nomination_submit
+from nominations.models import Nomination, NominationDraft
+from nominations.services import draft_save, nomination_submit
 from voting import services as voting_services
 from voting.models import Vote
 
@@ -140,6 +140,7 @@ class DemoAccount:
 class DemoYear:
     competition: Competition
     accounts: tuple[DemoAccount, ...]
+    draft_path: str = ""  # a nominator's unsent draft, during the nomination phase
 
 
 def demo_allowed() -> bool:
@@ -164,7 +165,7 @@ def demo_year_build(*, phase: Phase) -> DemoYear:
     nominations = _nominate(competition)
     seats = _seat_panel(competition, users)  # staff seat the panel while nominations come in
     if phase == Phase.NOMINATION:
-        return DemoYear(competition, accounts)
+        return DemoYear(competition, accounts, draft_path=_draft(competition))
 
     competition_retime_demo(competition=competition, phase=Phase.REVIEW)
     _score(seats, nominations, finished=phase != Phase.REVIEW)
@@ -198,6 +199,7 @@ def _reset(competition: Competition) -> None:
     Vote.objects.filter(competition=competition).delete()
     Finalist.objects.filter(nomination__competition=competition).delete()
     Nomination.objects.filter(competition=competition).delete()
+    NominationDraft.objects.filter(competition=competition).delete()
     JuryMember.objects.filter(competition=competition).delete()
     get_user_model().objects.filter(username__startswith=f"{DEMO_PREFIX}aanestaja").delete()
 
@@ -265,6 +267,22 @@ def _nominate(competition: Competition) -> list[Nomination]:
         )
         nominations.append(submitted.nomination)
     return nominations
+
+
+def _draft(competition: Competition) -> str:
+    """A nomination half written, saved as a draft: its private link's path."""
+    saved = draft_save(
+        competition=competition,
+        texts={
+            "contact_name": "Demo Ehdottaja",
+            "contact_email": "ehdottaja-luonnos@example.invalid",
+            "practice_name": "Perhetyön digitaalinen kohtaamispaikka",
+            "summary": "Perheet ja perhetyöntekijät tapaavat verkossa matalalla kynnyksellä.",
+            "criterion_1": "Malli on otettu käyttöön kahdessa kunnassa ilman lisärahoitusta.",
+        },
+        contact_email="ehdottaja-luonnos@example.invalid",
+    )
+    return saved.draft.private_url(saved.token)
 
 
 def _seat_panel(competition: Competition, users: dict) -> list[JuryMember]:
@@ -369,7 +387,7 @@ def _decide(finalists: list[Finalist], chair) -> None:
     )
 
 
-def accounts_text(accounts: tuple[DemoAccount, ...], base_url: str) -> str:
+def accounts_text(accounts: tuple[DemoAccount, ...], base_url: str, *, draft_path: str = "") -> str:
     """The demo accounts as printed by ``demo_data`` and ``python3 dev.py start``."""
     lines = [
         f"Demo accounts (development only), sign in at {base_url}/admin/ :",
@@ -380,4 +398,10 @@ def accounts_text(accounts: tuple[DemoAccount, ...], base_url: str) -> str:
             f"  {account.role:<26} {account.username:<22} codes: {', '.join(account.codes)}"
         )
     lines.append("  Each code works once; `manage.py demo_data` makes new ones.")
+    lines.append(
+        f"Voters sign in at {base_url}/tili/kirjaudu/ with any address; the code is printed "
+        "in this console."
+    )
+    if draft_path:
+        lines.append(f"A nominator's unsent draft: {base_url}{draft_path}")
     return "\n".join(lines)

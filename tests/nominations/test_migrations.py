@@ -18,6 +18,15 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest():
+    """Whatever a test does, the database ends at the latest migrations, as others expect."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_evaluation_texts_are_kept_in_criterion_4():
     competition = CompetitionFactory()
@@ -87,4 +96,3 @@ def test_going_back_puts_criterion_4_into_the_evaluation_field():
 
     restored = old.get_model("nominations", "Nomination").objects.get(pk=nomination.pk)
     assert restored.evaluation == "Arvioitu kyselyllä."
-    migrate(AFTER)

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             demo = demo_year_build(phase=Phase(phase))
         except ImproperlyConfigured as error:
             raise CommandError(f"{error} Refusing to create demo accounts.") from error
-        text = accounts_text(demo.accounts, settings.SITE_URL.rstrip("/"))
+        text = accounts_text(
+            demo.accounts, settings.SITE_URL.rstrip("/"), draft_path=demo.draft_path
+        )
         ACCOUNTS_FILE.parent.mkdir(parents=True, exist_ok=True)
         ACCOUNTS_FILE.write_text(text + "\n")
         self.stdout.write(
