@@ -9,8 +9,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hyvakaytanto import mail
@@ -47,6 +48,10 @@ NOMINATION_FIELDS = (
 
 class NominationClosed(ValidationError):
     """The competition is not taking nominations or changes now."""
+
+
+class DraftGone(Exception):
+    """The draft was sent as a nomination (or erased) meanwhile, in another tab perhaps."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,11 @@ def nomination_submit(
     _save_answers(nomination, answers)
     _save_attachments(nomination, uploads)
     if draft is not None:
-        NominationDraft.objects.filter(pk=draft.pk).delete()
+        # Locked and deleted in this transaction: of two sends of one draft (a double click,
+        # two tabs), one makes the nomination and the other finds the draft gone.
+        deleted = NominationDraft.objects.filter(pk=draft.pk).delete()[0]
+        if not deleted:
+            raise DraftGone
     email_contact(
         nomination,
         "nominations/email/confirmation",
@@ -242,10 +251,12 @@ def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomina
 
 @transaction.atomic
 def nomination_resend_links(*, competition: Competition, email: str) -> int:
-    """Send fresh private links for every live nomination with this contact address.
+    """Send fresh private links for every live nomination with this contact address, and the
+    links of its unsent drafts.
 
-    Each link replaces the earlier one (only a hash is stored, so an old link cannot be
-    looked up and re-sent). Returns how many were sent; the caller must not reveal it.
+    Each nomination's link replaces the earlier one (only a hash is stored, so an old link
+    cannot be looked up and re-sent); a draft's link is rebuilt and stays the same.
+    Returns how many were sent; the caller must not reveal it.
     """
     nominations = list(
         Nomination.objects.select_for_update()
@@ -260,7 +271,14 @@ def nomination_resend_links(*, competition: Competition, email: str) -> int:
             "nominations/email/link",
             {"nomination": nomination, "private_url": _absolute(nomination.private_url(token))},
         )
-    return len(nominations)
+    drafts = list(
+        NominationDraft.objects.select_for_update()
+        .select_related("competition")
+        .filter(competition=competition, contact_email__iexact=email.strip())
+    )
+    for draft in drafts:
+        _email_draft(draft, "nominations/email/draft_link", _current_token(draft))
+    return len(nominations) + len(drafts)
 
 
 @transaction.atomic
@@ -317,10 +335,6 @@ def contact_data_erase_expired(*, now=None) -> int:
 # --- Drafts ---------------------------------------------------------------------------------
 
 
-class DraftGone(Exception):
-    """The draft was sent as a nomination (or erased) meanwhile, in another tab perhaps."""
-
-
 @dataclass(frozen=True)
 class SavedDraft:
     draft: NominationDraft
@@ -328,13 +342,25 @@ class SavedDraft:
     link_sent: bool
 
 
+def _current_token(draft: NominationDraft) -> str:
+    """The draft's link, rebuilt from its nonce; after a change of the site's secret key the
+    rebuilt link replaces the old one (whose hash no longer matches)."""
+    token = draft_token(draft.nonce)
+    if hash_token(token) != draft.token_hash:
+        draft.token_hash = hash_token(token)
+        draft.save(update_fields=["token_hash"])
+    return token
+
+
 def _email_draft(draft: NominationDraft, template: str, token: str) -> None:
+    # The name is as typed and unchecked: a short one-line piece of it, not a spam payload.
+    name = Truncator(" ".join(draft.data.get("practice_name", "").split())).chars(80)
     with translation.override(draft.language):
         subject, body = mail.render_email(
             template,
             {
                 "draft": draft,
-                "practice_name": draft.data.get("practice_name", ""),
+                "practice_name": name,
                 "closes_at": draft.competition.nomination_closes_at,
                 "private_url": _absolute(draft.private_url(token)),
             },
@@ -389,7 +415,7 @@ def draft_save(
         )
         if draft is None:
             raise DraftGone
-        token = draft_token(draft.nonce)
+        token = _current_token(draft)
         if writer and writer == draft.writer and revision <= draft.revision:
             return SavedDraft(draft=draft, token=token, link_sent=False)
         link_sent = draft.contact_email.lower() != contact_email.lower()
@@ -412,32 +438,42 @@ def draft_save(
 
 def draft_reminders_send_due(*, now=None) -> int:
     """Remind the contact of every unsent draft, NOMINATION_DRAFT_REMINDER_DAYS before the
-    nomination deadline, once: the row is locked and marked in the transaction that queues
-    the e-mail, so a second run (or a second worker) finds nothing to send. A run missed
-    while the worker was down sends late, before the deadline. Drafts begun after the
-    reminder's moment are not reminded: their writers know the deadline is near.
+    nomination deadline, once: each draft's row is locked and marked in the transaction that
+    queues its e-mail, so a second run (or a second worker) finds nothing to send. A run
+    missed while the worker was down sends late, before the deadline. Not reminded: drafts
+    begun after the reminder's moment (their writers know the deadline is near), and drafts
+    whose address has sent a nomination since (from a fresh form, say).
     Returns how many were sent.
     """
     now = now or timezone.now()
     ahead = timedelta(days=settings.NOMINATION_DRAFT_REMINDER_DAYS)
+    sent_since = Nomination.objects.filter(
+        competition=OuterRef("competition"),
+        contact_email__iexact=OuterRef("contact_email"),
+        submitted_at__gte=OuterRef("updated_at"),
+    )
+    due = NominationDraft.objects.filter(
+        reminded_at__isnull=True,
+        competition__nomination_opens_at__lte=now,
+        competition__nomination_closes_at__gt=now,
+        competition__nomination_closes_at__lte=now + ahead,
+        created_at__lte=F("competition__nomination_closes_at") - ahead,
+    ).exclude(Exists(sent_since))
     sent = 0
-    with transaction.atomic():
-        due = (
-            NominationDraft.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("competition")
-            .filter(
-                reminded_at__isnull=True,
-                competition__nomination_opens_at__lte=now,
-                competition__nomination_closes_at__gt=now,
-                competition__nomination_closes_at__lte=now + ahead,
-                created_at__lte=F("competition__nomination_closes_at") - ahead,
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            draft = (
+                due.select_for_update(of=("self",), skip_locked=True)
+                .select_related("competition")
+                .filter(pk=pk)
+                .first()
             )
-        )
-        for draft in due:
+            if draft is None:
+                continue  # another worker has it, or it was sent meanwhile
             draft.reminded_at = now
             draft.save(update_fields=["reminded_at"])
-            _email_draft(draft, "nominations/email/draft_reminder", draft_token(draft.nonce))
-            sent += 1
+            _email_draft(draft, "nominations/email/draft_reminder", _current_token(draft))
+        sent += 1
     return sent
 
 

@@ -43,7 +43,7 @@ def _link_not_valid(request, *, draft: bool = False):
     return render(request, "nominations/link_not_valid.html", {"draft": draft}, status=404)
 
 
-def _form_page(request, form, *, nomination=None, token=None, draft=None, status=200):
+def _form_page(request, form, *, nomination=None, token=None, draft=None, status=200, action=""):
     chosen = form.chosen_file_names() if form.is_bound and form.errors else []
     if nomination:
         competition = nomination.competition
@@ -57,6 +57,7 @@ def _form_page(request, form, *, nomination=None, token=None, draft=None, status
             "nomination": nomination,
             "token": token,
             "draft": draft,
+            "action": action,
             "drafts": nomination is None,
             "autosave_url": reverse("nominations:draft_autosave", kwargs={"token": token})
             if draft
@@ -139,11 +140,15 @@ def _save_draft(request, form, *, competition, draft=None) -> services.SavedDraf
         raise _DraftRefused(
             _("Ehdotusaika ei ole käynnissä, joten luonnosta ei voi tallentaa."), 403
         )
+    if request.POST.get("website"):  # the field people never see (NominationForm)
+        raise _DraftRefused(_("Lomaketta ei voitu lähettää. Yritä uudelleen."), 400)
     address = DraftForm(request.POST)
     if not address.is_valid():
         raise _DraftRefused(address.errors["contact_email"][0], 400)
     email = address.cleaned_data["contact_email"]
-    if draft is None and not (
+    # Every new draft, and every new address of a draft, e-mails the link: limited.
+    sends_link = draft is None or draft.contact_email.lower() != email.lower()
+    if sends_link and not (
         hit(NEW_DRAFT_LIMIT, client_address(request))
         and hit(NEW_DRAFT_PER_ADDRESS_LIMIT, email.lower())
     ):
@@ -174,7 +179,7 @@ def _save_draft(request, form, *, competition, draft=None) -> services.SavedDraf
 
 
 def _revision(value: str) -> int:
-    return min(int(value), 2**31 - 1) if value.isdigit() else 0
+    return min(int(value), 2**31 - 1) if value.isascii() and value.isdigit() else 0
 
 
 def _saved_message(saved: services.SavedDraft) -> str:
@@ -208,6 +213,8 @@ def draft_page(request, token: str):
     """A draft, at its private link: the form with its texts, to go on or to send."""
     draft = draft_for_token(token)
     if draft is None:
+        if request.method == "POST":
+            return _texts_without_a_draft(request)
         return _link_not_valid(request, draft=True)
     competition = draft.competition
     is_open = competition.phase == Phase.NOMINATION
@@ -248,7 +255,26 @@ def draft_page(request, token: str):
     except services.NominationClosed as closed:
         form.add_error(None, closed)
         return _form_page(request, form, draft=draft, token=token, status=403)
+    except services.DraftGone:
+        return _texts_without_a_draft(request)
     return _submitted(request, submitted)
+
+
+def _texts_without_a_draft(request):
+    """A draft's form sent after the draft was sent as a nomination (a second tab, a double
+    click) or erased: the texts come back on the new nomination form, to send or copy."""
+    typed = NominationForm(request.POST, criteria=criteria())
+    form = NominationForm(initial=typed.draft_texts(), criteria=typed.criteria)
+    form.cleaned_data = {}
+    form.add_error(
+        None,
+        _(
+            "Tämä luonnos on jo lähetetty ehdotukseksi tai poistettu, joten tekstejä ei "
+            "tallennettu siihen. Ne ovat alla: tarkista sähköpostistasi, onko ehdotus jo "
+            "vastaanotettu, ennen kuin lähetät ne uutena ehdotuksena."
+        ),
+    )
+    return _form_page(request, form, status=410, action=reverse("nominations:nominate"))
 
 
 @require_POST

@@ -166,17 +166,19 @@ def votes_per_hour(competition: Competition) -> QuerySet:
 
 
 def signups_per_hour(competition: Competition) -> QuerySet:
-    """Voter accounts created during the voting window, per hour."""
+    """Voter accounts created during the voting window and confirmed with their code, per
+    hour (asking for a code makes an account; one never confirmed is not a sign-up)."""
     return (
         get_user_model()
         .objects.filter(
             is_staff=False,
             date_joined__gte=competition.voting_opens_at,
             date_joined__lt=competition.voting_closes_at,
+            emailaddress__verified=True,
         )
         .annotate(hour=TruncHour("date_joined"))
         .values("hour")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk", distinct=True))
         .order_by("hour")
     )
 

@@ -23,6 +23,9 @@ from voting.mailboxes import canonical_address
 from voting.models import Vote, VoterMailbox
 from voting.permissions import VERIFIED_ADDRESS_SQL, is_verified_voter, is_voter_account
 
+# An account made by asking for a code is kept this long unless the code is entered.
+UNCONFIRMED_KEPT = timedelta(days=1)
+
 
 class AlreadyVoted(ValidationError):
     def __init__(self, vote: Vote):
@@ -178,6 +181,7 @@ def voter_for_address(*, email: str):
     canonical = canonical_address(email)
     mailbox = VoterMailbox.objects.select_related("user").filter(canonical=canonical).first()
     if mailbox is not None:
+        _add_address(mailbox.user, email.strip().lower())
         return mailbox.user
     User = get_user_model()
     existing = User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
@@ -190,6 +194,39 @@ def voter_for_address(*, email: str):
             return _new_voter(email=email.strip().lower(), canonical=canonical)
     except IntegrityError:
         return VoterMailbox.objects.select_related("user").get(canonical=canonical).user
+
+
+def _add_address(user, email: str) -> None:
+    """The alias typed becomes one of the account's addresses (unverified until its code is
+    entered), so that the code sent to it verifies the account."""
+    from allauth.account.models import EmailAddress
+
+    if EmailAddress.objects.filter(user=user, email__iexact=email).exists():
+        return
+    try:
+        with transaction.atomic():
+            EmailAddress.objects.create(user=user, email=email, primary=False, verified=False)
+    except IntegrityError:
+        pass  # made by a concurrent request, or verified on another (legacy) account
+
+
+def voter_unconfirmed_purge(*, now=None) -> int:
+    """Delete the voter accounts whose address was never confirmed with its code, a day after
+    the code was asked for (a mistyped or someone else's address), unless they have voted;
+    the number deleted. Their addresses go with them."""
+    now = now or timezone.now()
+    unconfirmed = (
+        get_user_model()
+        .objects.filter(is_staff=False, date_joined__lte=now - UNCONFIRMED_KEPT)
+        .exclude(emailaddress__verified=True)
+        .exclude(votes__isnull=False)
+    )
+    deleted = 0
+    for user in unconfirmed:
+        mail.email_forget(address=user.email)
+        user.delete()
+        deleted += 1
+    return deleted
 
 
 def _new_voter(*, email: str, canonical: str):

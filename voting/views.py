@@ -1,6 +1,7 @@
 import time
 from datetime import timedelta
 
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.views import RequestLoginCodeView
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import FormView
 
 from hyvakaytanto.caching import PAGE_CACHE, public_page
 from hyvakaytanto.enums import Phase
@@ -199,15 +201,26 @@ def vote(request):
 class SignInView(RequestLoginCodeView):
     """One door for voters: an address, then the code e-mailed to it. The first sign-in of
     a mailbox makes its account (``services.voter_for_address``); an alias of a mailbox
-    reaches the account it already has, and the code goes to that account's address."""
+    reaches the account it already has. The code goes to the address as typed (in lower
+    case), which the page shows: it says nothing of the account's other addresses."""
 
     form_class = VoterSignInForm
     template_name = "voting/sign_in.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        # The address form stays reachable while a code is pending (allauth would send the
+        # visitor back to the code page), and a new address replaces the code asked for
+        # earlier in this browser: a mistyped address, or Back and another one.
+        if request.method == "POST":
+            clear_login(request)
+        return FormView.dispatch(self, request, *args, **kwargs)
+
     def form_valid(self, form):
-        user = services.voter_for_address(email=form.cleaned_data["email"])
-        form._user = user
-        form.cleaned_data["email"] = user.email
+        email = form.cleaned_data["email"].strip().lower()
+        form.cleaned_data["email"] = email
+        form._user = services.voter_for_address(email=email)
         return super().form_valid(form)
 
 

@@ -2,7 +2,7 @@
 the evaluation is now criterion 4's answer alone.
 
 Each nomination keeps both texts: where they differ, the evaluation text follows the answer
-after a blank line (where one contains the other, the longer stays). Going back copies the
+after a blank line; where they are the same text (spacing aside), it stays once. Going back copies the
 answer into the evaluation field; it stops with an error, rather than cut a text, if a
 joined answer no longer fits the old 3,000 characters.
 """
@@ -14,10 +14,8 @@ EVALUATED = 4  # the criterion's number (hyvakaytanto 0002)
 
 def join_texts(answer: str, evaluation: str) -> str:
     answer, evaluation = answer.strip(), evaluation.strip()
-    if evaluation in answer:
-        return answer
-    if answer in evaluation:
-        return evaluation
+    if " ".join(answer.split()) == " ".join(evaluation.split()):
+        return answer  # the same text twice (spacing aside)
     return f"{answer}\n\n{evaluation}"
 
 

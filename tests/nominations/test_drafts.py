@@ -351,3 +351,108 @@ def test_a_save_that_arrives_late_does_not_undo_a_newer_one(client, competition)
 
     assert late.status_code == 200
     assert NominationDraft.objects.get().data["criterion_2"] == "Toinen laite."
+
+
+# --- Misuse and mishaps -------------------------------------------------------------------
+
+
+def test_changing_a_drafts_address_back_and_forth_cannot_flood_a_mailbox(
+    client, competition, mailoutbox, delivering
+):
+    url = client.post("/ehdotus/luonnos/tallenna/", HALF).json()["save_url"]
+    with delivering():
+        answers = [
+            client.post(url, {**HALF, "contact_email": address})
+            for address in ["uhri@example.fi", "oma@example.fi"] * 4
+        ]
+
+    statuses = [answer.status_code for answer in answers]
+    assert 429 in statuses
+    assert len([m for m in mailoutbox if m.to == ["uhri@example.fi"]]) <= 3
+
+
+def test_the_link_emails_subject_carries_a_short_one_line_name(
+    client, competition, mailoutbox, delivering
+):
+    with delivering():
+        save_draft(client, practice_name="Ilmaista rahaa!\r\n" + "x" * 5000)
+
+    (message,) = mailoutbox
+    assert "\n" not in message.subject
+    assert len(message.subject) < 120
+
+
+def test_a_filled_hidden_field_saves_no_draft(client, competition):
+    response = client.post("/ehdotus/luonnos/tallenna/", {**HALF, "website": "http://x"})
+
+    assert response.status_code == 400
+    assert not NominationDraft.objects.exists()
+
+
+@pytest.mark.parametrize("revision", ["²", "-1", "9" * 40, "abc"])
+def test_an_odd_revision_number_is_no_error(client, competition, revision):
+    response = client.post(
+        "/ehdotus/luonnos/tallenna/", {**HALF, "draft_writer": "w", "draft_revision": revision}
+    )
+
+    assert response.status_code == 200
+
+
+def test_a_drafts_form_sent_after_the_draft_was_sent_gives_the_texts_back(client, competition):
+    link = save_draft(client)["Location"]
+    client.post(link, valid_form_data(contact_email="liisa@lapha.example"))
+
+    again = client.post(link, {**HALF, "criterion_3": "Kirjoitettu toisessa välilehdessä."})
+
+    html = again.content.decode()
+    assert again.status_code == 410
+    assert "Tämä luonnos on jo lähetetty ehdotukseksi tai poistettu" in text_of(again)
+    assert ">\nKirjoitettu toisessa välilehdessä.</textarea>" in html
+    assert 'action="/ehdota/"' in html
+    assert Nomination.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sends_of_one_draft_at_once_make_one_nomination():
+    competition = CompetitionFactory()
+    saved = services.draft_save(
+        competition=competition, texts=HALF, contact_email="liisa@lapha.example"
+    )
+    data = valid_form_data(contact_email="liisa@lapha.example")
+
+    def send(_):
+        try:
+            return Client().post(saved.draft.private_url(saved.token), data).status_code
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    statuses = at_once(send, range(3))
+
+    assert Nomination.objects.count() == 1
+    assert sorted(statuses) == [302, 410, 410]
+
+
+def test_a_lost_draft_link_comes_again_from_the_link_page(
+    client, competition, mailoutbox, delivering
+):
+    with delivering():
+        link = save_draft(client)["Location"]
+        client.post("/ehdotus/linkki/", {"email": "LIISA@lapha.example"})
+
+    assert [link_in(message) for message in mailoutbox] == [link, link]
+
+
+def test_no_reminder_once_the_address_has_sent_a_nomination_from_a_fresh_form(
+    client, competition, mailoutbox, delivering
+):
+    save_draft(client)
+    client.post(NOMINATE, valid_form_data(contact_email="liisa@lapha.example"))
+    mailoutbox.clear()
+
+    sent = services.draft_reminders_send_due(
+        now=competition.nomination_closes_at - timedelta(days=2)
+    )
+
+    assert sent == 0

@@ -59,7 +59,7 @@ def test_the_evaluation_texts_are_kept_in_criterion_4():
         return made.pk
 
     different = nomination("eri", "Ulkoinen arviointi 2024.", "Asiakaskysely 2023.")
-    same = nomination("sama", "Asiakaskysely 2023.", "Asiakaskysely 2023.")
+    same = nomination("sama", "Asiakaskysely  2023.", "Asiakaskysely 2023.\n")
     contained = nomination("sisalla", "Kysely.", "Kysely. Lisäksi haastattelut.")
     unanswered = nomination("puuttuu", "Vain arviointikentässä.", None)
     longest = nomination("pitka", "B" * 3000, long_answer)
@@ -75,7 +75,7 @@ def test_the_evaluation_texts_are_kept_in_criterion_4():
     assert fourth == {
         different: "Asiakaskysely 2023.\n\nUlkoinen arviointi 2024.",
         same: "Asiakaskysely 2023.",
-        contained: "Kysely. Lisäksi haastattelut.",
+        contained: "Kysely. Lisäksi haastattelut.\n\nKysely.",
         unanswered: "Vain arviointikentässä.",
         longest: long_answer + "\n\n" + "B" * 3000,
     }

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ def test_an_alias_of_a_mailbox_that_has_voted_reaches_the_same_account(client, d
     client.post("/tili/kirjaudu/koodi/", {"code": code_in(message)})
     page = client.get("/finalistit/")
 
-    assert message.to == ["liisa@gmail.com"]
+    assert message.to == [alias.lower()]  # the code goes where it was asked for
     assert page.context["user"].email == "liisa@gmail.com"
     assert "Kiitos äänestäsi!" in text_of(page)
     assert get_user_model().objects.filter(is_staff=False).count() == 1
@@ -343,3 +344,56 @@ def test_votes_per_domain_is_one_query(django_assert_num_queries):
         "gmail.com",
         "kunta.example",
     ]
+
+
+def test_the_code_page_shows_the_address_typed_not_the_accounts(client, delivering):
+    sign_in(client, "victim@gmail.com", delivering)
+    client.post("/tili/ulos/")
+
+    someone = Client()
+    with delivering() as outbox:
+        page = someone.post("/tili/kirjaudu/", {"email": "V.ictim@Gmail.com"}, follow=True)
+
+    assert "v.ictim@gmail.com" in text_of(page)
+    assert "victim@gmail.com" not in text_of(page)
+    assert last_code_message(outbox).to == ["v.ictim@gmail.com"]
+
+
+def test_an_alias_asked_first_does_not_lock_the_real_address_out(client, delivering):
+    finalist = open_finalist()
+    with delivering():
+        client.post("/tili/kirjaudu/", {"email": "liisa+x@firma.example"})  # never confirmed
+    client.get("/")  # a new visit
+
+    sign_in(Client(), "liisa@firma.example", delivering)  # warm nothing: a separate browser
+    sign_in(client, "liisa@firma.example", delivering)
+    client.post("/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"})
+
+    assert Vote.objects.count() == 1
+    assert get_user_model().objects.filter(is_staff=False).count() == 1
+    assert EmailAddress.objects.get(email="liisa@firma.example").verified
+
+
+def test_accounts_never_confirmed_are_deleted_after_a_day_but_voters_stay(client, delivering):
+    from voting.services import voter_unconfirmed_purge
+
+    with delivering():
+        client.post("/tili/kirjaudu/", {"email": "kirjoitusvirhe@example.fi"})
+    sign_in(client, "oikea@example.fi", delivering)
+
+    soon = voter_unconfirmed_purge(now=timezone.now() + timedelta(hours=23))
+    later = voter_unconfirmed_purge(now=timezone.now() + timedelta(hours=25))
+
+    assert (soon, later) == (0, 1)
+    assert list(get_user_model().objects.values_list("email", flat=True)) == ["oikea@example.fi"]
+
+
+def test_a_second_address_typed_replaces_the_first_code_request(client, delivering):
+    with delivering() as outbox:
+        client.post("/tili/kirjaudu/", {"email": "kirjoitusvirhe@example.fi"})
+        page = client.post("/tili/kirjaudu/", {"email": "oikea@example.fi"}, follow=True)
+
+    assert "Lähetimme koodin osoitteeseen oikea@example.fi" in text_of(page)
+    assert last_code_message(outbox).to == ["oikea@example.fi"]
+    client.post("/tili/kirjaudu/koodi/", {"code": code_in(last_code_message(outbox))})
+    assert EmailAddress.objects.get(email="oikea@example.fi").verified

@@ -9,13 +9,14 @@ from django.utils import timezone
 from hyvakaytanto import audit, mail
 from hyvakaytanto.ratelimit import clear_expired
 from nominations.services import contact_data_erase_expired, drafts_erase_expired
-from voting.services import voter_data_purge
+from voting.services import voter_data_purge, voter_unconfirmed_purge
 
 
 class Command(BaseCommand):
     help = (
         "Erase personal data past its retention period, keeping the archive, the awards and "
-        "every vote count: voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
+        "every vote count: voter accounts never confirmed with their code (after a day), "
+        "voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
         "a year's results are published), nominations' contact persons and attachments "
         "(NOMINATION_CONTACT_RETENTION_DAYS), unsent nomination drafts "
         "(NOMINATION_DRAFT_RETENTION_DAYS after the nomination deadline), rate-limit "
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             voters = voter_data_purge(now=now)
+            unconfirmed = voter_unconfirmed_purge(now=now)
             contacts = contact_data_erase_expired(now=now)
             drafts = drafts_erase_expired(now=now)
             counters = clear_expired()
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             emails = mail.email_prune(now=now)
             summary = {
                 "voter_accounts": voters.voters,
+                "unconfirmed_voter_accounts": unconfirmed,
                 "votes_cleared_of_network_data": voters.votes_cleared,
                 "nomination_contacts": contacts,
                 "nomination_drafts": drafts,
@@ -53,7 +56,8 @@ class Command(BaseCommand):
             if any(summary.values()):
                 audit.record(audit.Action.RETENTION, target="apply_retention", **summary)
         self.stdout.write(
-            f"Erased {voters.voters} voter account(s), network data of "
+            f"Erased {voters.voters} voter account(s), {unconfirmed} never confirmed, "
+            f"network data of "
             f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
             f"{drafts} unsent nomination draft(s), "
             f"{counters} rate-limit counter(s), {attempts} expired failed sign-in(s), "

@@ -12,8 +12,10 @@
   var status = document.getElementById("draft-status");
   var email = form.querySelector("[name=contact_email]");
   var saveUrl = form.getAttribute("data-draft-save");
+  var exists = form.hasAttribute("data-draft-exists"); // is there a draft to update?
   var changed = false;
   var saving = false;
+  var clicked = null; // the send button last pressed (for browsers without event.submitter)
   var held = null; // a send pressed while the first save was on its way
   // This page's saves are numbered, so that one arriving late cannot undo a newer one.
   var writer = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
@@ -39,24 +41,46 @@
     }
   }
 
+  function send(button) {
+    if (exists) {
+      form.setAttribute("action", window.location.pathname);
+    }
+    if (form.requestSubmit) {
+      form.requestSubmit(button);
+      return;
+    }
+    if (button && button.name) {
+      var choice = document.createElement("input");
+      choice.type = "hidden";
+      choice.name = button.name;
+      choice.value = button.value;
+      form.appendChild(choice);
+    }
+    form.submit();
+  }
+
   function save(leaving) {
     if (!changed || !ready()) {
       return;
     }
     // A save on its way holds the next one back, except when the page is going: then the
     // latest texts go at once to a draft that exists (there is no later turn).
-    if (saving && !(leaving === true && saveUrl !== form.getAttribute("data-draft-save"))) {
+    if (saving && !(leaving === true && exists)) {
       return;
     }
     saving = true;
     changed = false;
     show(form.getAttribute("data-draft-saving"));
+    // A save that hangs (a network gone quiet) is given up after 15 s and tried again.
+    var controller = window.AbortController && !leaving ? new AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, 15000) : 0;
     fetch(saveUrl, {
       method: "POST",
       body: fields(),
       credentials: "same-origin",
       headers: { Accept: "application/json" },
       keepalive: leaving === true, // completed by the browser even if the page is closing
+      signal: controller ? controller.signal : undefined,
     })
       .then(function (response) {
         return response.json().then(function (body) {
@@ -67,6 +91,7 @@
         show(result.body.message);
         if (result.ok && result.body.save_url) {
           saveUrl = result.body.save_url;
+          exists = true;
           if (window.location.pathname !== result.body.url) {
             window.history.replaceState(null, "", result.body.url);
           }
@@ -79,12 +104,12 @@
         show(form.getAttribute("data-draft-failed"));
       })
       .then(function () {
+        window.clearTimeout(timer);
         saving = false;
         if (held) {
-          var button = held;
+          var button = held.button;
           held = null;
-          form.setAttribute("action", window.location.pathname);
-          form.requestSubmit(button);
+          send(button);
         }
       });
   }
@@ -94,6 +119,12 @@
   });
   form.addEventListener("change", function () {
     changed = true;
+  });
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[type=submit]");
+    if (button) {
+      clicked = button;
+    }
   });
   form.addEventListener("focusout", function (event) {
     // Not when the focus goes to a button that sends the form: the form carries the texts.
@@ -109,13 +140,15 @@
   // is sent (and deleted) rather than left behind; while the first save is on its way, the
   // send waits for it.
   form.addEventListener("submit", function (event) {
-    if (saving && saveUrl === form.getAttribute("data-draft-save")) {
+    if (saving && !exists) {
       event.preventDefault();
-      held = event.submitter || null;
+      held = { button: event.submitter || clicked };
       return;
     }
     changed = false;
-    form.setAttribute("action", window.location.pathname);
+    if (exists) {
+      form.setAttribute("action", window.location.pathname);
+    }
   });
   // Leaving the page (another tab, the phone's home screen, closing): save what is new.
   document.addEventListener("visibilitychange", function () {
