@@ -92,11 +92,16 @@ def nominate(request):
         return _form_page(request, form, status=403)
     if request.method == "GET" or not form.is_valid():
         return _form_page(request, form, status=200 if request.method == "GET" else 400)
+    return _submit(request, form, competition=competition)
+
+
+def _submit(request, form, *, competition, draft=None, token=None):
+    """Send a valid form as the nomination (and delete the draft it was written in)."""
     if not hit(SUBMIT_LIMIT, client_address(request)):
         form.add_error(
             None, _("Liian monta ehdotusta lyhyessä ajassa. Yritä uudelleen tunnin kuluttua.")
         )
-        return _form_page(request, form, status=429)
+        return _form_page(request, form, draft=draft, token=token, status=429)
     try:
         submitted = services.nomination_submit(
             competition=competition,
@@ -104,10 +109,13 @@ def nominate(request):
             answers=form.answers(),
             uploads=form.cleaned_data["attachments"],
             language=translation.get_language() or "fi",
+            draft=draft,
         )
     except services.NominationClosed as closed:
         form.add_error(None, closed)
-        return _form_page(request, form, status=403)
+        return _form_page(request, form, draft=draft, token=token, status=403)
+    except services.DraftGone:
+        return _texts_without_a_draft(request)
     return _submitted(request, submitted)
 
 
@@ -238,26 +246,7 @@ def draft_page(request, token: str):
         with contextlib.suppress(_DraftRefused):
             _save_draft(request, form, competition=competition, draft=draft)
         return _form_page(request, form, draft=draft, token=token, status=400)
-    if not hit(SUBMIT_LIMIT, client_address(request)):
-        form.add_error(
-            None, _("Liian monta ehdotusta lyhyessä ajassa. Yritä uudelleen tunnin kuluttua.")
-        )
-        return _form_page(request, form, draft=draft, token=token, status=429)
-    try:
-        submitted = services.nomination_submit(
-            competition=competition,
-            data=form.cleaned_data,
-            answers=form.answers(),
-            uploads=form.cleaned_data["attachments"],
-            language=translation.get_language() or "fi",
-            draft=draft,
-        )
-    except services.NominationClosed as closed:
-        form.add_error(None, closed)
-        return _form_page(request, form, draft=draft, token=token, status=403)
-    except services.DraftGone:
-        return _texts_without_a_draft(request)
-    return _submitted(request, submitted)
+    return _submit(request, form, competition=competition, draft=draft, token=token)
 
 
 def _texts_without_a_draft(request):
