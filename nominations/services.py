@@ -355,12 +355,14 @@ def _current_token(draft: NominationDraft) -> str:
 def _email_draft(draft: NominationDraft, template: str, token: str) -> None:
     # The name is as typed and unchecked: a short one-line piece of it, not a spam payload.
     name = Truncator(" ".join(draft.data.get("practice_name", "").split())).chars(80)
+    contact = Truncator(" ".join(draft.data.get("contact_name", "").split())).chars(80)
     with translation.override(draft.language):
         subject, body = mail.render_email(
             template,
             {
                 "draft": draft,
                 "practice_name": name,
+                "contact_name": contact,
                 "closes_at": draft.competition.nomination_closes_at,
                 "private_url": _absolute(draft.private_url(token)),
             },

@@ -192,13 +192,10 @@ def _revision(value: str) -> int:
 
 def _saved_message(saved: services.SavedDraft) -> str:
     at = time_format(timezone.localtime(saved.draft.updated_at), "H.i")
-    message = _("Luonnos tallennettu klo %(time)s.") % {"time": at}
-    if saved.link_sent:
-        message += " " + _(
-            "Lähetimme linkin osoitteeseen %(email)s: sen kautta voit jatkaa millä laitteella "
-            "tahansa."
-        ) % {"email": saved.draft.contact_email}
-    return message
+    return _(
+        "Luonnos tallennettu klo %(time)s. Voit jatkaa sitä millä laitteella tahansa "
+        "linkistä, jonka lähetimme osoitteeseen %(email)s."
+    ) % {"time": at, "email": saved.draft.contact_email}
 
 
 def _draft_save_page(request, form, *, competition, draft=None, token=None):
@@ -414,8 +411,9 @@ def resend_link(request):
         messages.info(
             request,
             _(
-                "Jos osoitteella on tämän vuoden ehdotuksia, lähetimme niiden uudet linkit "
-                "osoitteeseen %(email)s. Aiemmat linkit eivät enää toimi."
+                "Jos osoitteella on tämän vuoden ehdotuksia tai luonnoksia, lähetimme niiden "
+                "linkit osoitteeseen %(email)s. Ehdotusten aiemmat linkit eivät enää toimi; "
+                "luonnosten linkit pysyvät samoina."
             )
             % {"email": email},
         )

@@ -13,6 +13,12 @@ DATE_FORMAT = "j.n.Y"  # 27.2.2022, the Finnish way, in every language of the si
 
 
 @register.filter
+def without_full_stop(value) -> str:
+    """A label that ends a sentence, put before a colon: "Olen lukenut selosteen"."""
+    return str(value).rstrip().removesuffix(".")
+
+
+@register.filter
 def day(value: datetime | None) -> str:
     """The local (Helsinki) date of an instant: 27.2.2022."""
     if value is None:

@@ -604,3 +604,11 @@ def test_an_answer_joined_with_the_old_evaluation_can_be_edited_without_cutting_
     assert saved.status_code == 302
     assert nomination.answers.get(criterion__number=4).text == joined.replace("B", "C")
     assert longer.status_code == 400
+
+
+def test_the_error_summary_puts_no_full_stop_before_its_colon(client, competition, form_data):
+    response = client.post(NOMINATE, {**form_data, "privacy_acknowledged": ""})
+
+    text = text_of(response).replace(" :", ":")
+    assert "Olen lukenut tietosuojaselosteen: Vahvista" in text
+    assert ".:" not in text

@@ -397,3 +397,15 @@ def test_a_second_address_typed_replaces_the_first_code_request(client, deliveri
     assert last_code_message(outbox).to == ["oikea@example.fi"]
     client.post("/tili/kirjaudu/koodi/", {"code": code_in(last_code_message(outbox))})
     assert EmailAddress.objects.get(email="oikea@example.fi").verified
+
+
+def test_signing_in_says_it_once_with_the_address(client, delivering):
+    with delivering() as outbox:
+        code_page = client.post("/tili/kirjaudu/", {"email": "liisa@example.fi"}, follow=True)
+    signed_in = client.post(
+        "/tili/kirjaudu/koodi/", {"code": code_in(last_code_message(outbox))}, follow=True
+    )
+
+    assert text_of(code_page).count("liisa@example.fi") == 1
+    assert "Olet kirjautunut sisään osoitteella liisa@example.fi." in text_of(signed_in)
+    assert "on vahvistettu" not in text_of(signed_in)

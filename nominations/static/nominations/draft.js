@@ -60,7 +60,13 @@
   }
 
   function save(leaving) {
-    if (!changed || !ready()) {
+    if (!changed) {
+      return;
+    }
+    if (!ready()) {
+      if (email && email.value.trim() === "" && status && status.textContent) {
+        show(form.getAttribute("data-draft-no-address")); // it was saving, and has stopped
+      }
       return;
     }
     // A save on its way holds the next one back, except when the page is going: then the
