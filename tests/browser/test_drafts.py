@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from nominations.models import Nomination, NominationDraft
-from tests.browser.conftest import screenshot, serious_accessibility_violations
+from tests.browser.conftest import ARTIFACTS, screenshot, serious_accessibility_violations
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.queue import run_worker
 
@@ -50,6 +50,10 @@ def test_half_a_form_survives_closing_the_page_and_is_sent_from_the_emailed_link
         page.keyboard.press("Tab")  # leaving a field saves the draft
     page.wait_for_selector("#draft-status:has-text('Luonnos tallennettu klo')")
     assert "/ehdotus/luonnos/" in page.url
+    # The status is in sight while the writer is still near the top of the long form.
+    box = page.locator("#draft-status").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    page.screenshot(path=str(ARTIFACTS / "draft-00-status-in-sight-375.png"))
     page.fill("[name=target_group]", "Aikuissosiaalityön asiakkaat")  # typed last, then closed
     page.close(run_before_unload=True)
     # The browser finishes that last save as the page goes; the writer comes back later.
