@@ -5,6 +5,7 @@ import json
 import threading
 
 from asgiref.sync import async_to_sync
+from django.db import connections
 from procrastinate import App
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.django_connector import DjangoConnector
@@ -43,7 +44,16 @@ def run_worker() -> None:
     except RuntimeError:
         run(**options)
         return
-    thread = threading.Thread(target=run, kwargs=options)
+
+    def work():
+        try:
+            run(**options)
+        finally:
+            # The thread's own database connection, closed as the thread ends: left open, it
+            # keeps the test database from being dropped at the end of the run.
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
     thread.start()
     thread.join()
 
