@@ -52,7 +52,7 @@ def test_half_a_form_survives_closing_the_page_and_is_sent_from_the_emailed_link
     assert "/ehdotus/luonnos/" in page.url
     # The status is in sight while the writer is still near the top of the long form.
     box = page.locator("#draft-status").bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     page.screenshot(path=str(ARTIFACTS / "draft-00-status-in-sight-375.png"))
     page.fill("[name=target_group]", "Aikuissosiaalityön asiakkaat")  # typed last, then closed
     page.close(run_before_unload=True)
