@@ -91,3 +91,19 @@ def test_kept_pages_are_reused_only_for_the_configured_seconds(client, settings,
 
     assert "Uusi perustelu." not in kept
     assert "Uusi perustelu." in fresh
+
+
+def test_the_kept_header_follows_the_page_the_language_and_who_is_signed_in(client):
+    CompetitionFactory(voting=True)
+    anonymous = client.get("/finalistit/").content.decode()
+    archive = client.get("/arkisto/").content.decode()
+    swedish = client.get("/sv/finalistit/").content.decode()
+    client.force_login(VoterFactory())
+    voter = client.get("/finalistit/").content.decode()
+
+    assert 'href="/finalistit/" aria-current="page"' in anonymous
+    assert 'href="/finalistit/" aria-current="page"' not in archive
+    assert 'href="/arkisto/" aria-current="page"' in archive
+    assert ">Finalister</a>" in swedish and ">Finalistit</a>" not in swedish
+    assert "Oma tili" not in anonymous
+    assert "Oma tili" in voter
