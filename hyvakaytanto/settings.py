@@ -173,6 +173,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Votes a single client address may cast per hour (a shared office connection casts many).
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
+# How often the worker writes the receipts of the votes cast since (seconds).
+VOTE_RECEIPT_SECONDS = env_int("VOTE_RECEIPT_SECONDS", 5)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote),
 # and each public page as visitors who are not signed in get it (hyvakaytanto/caching.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)

@@ -40,6 +40,10 @@ class Vote(models.Model):
     )
     cast_at = models.DateTimeField(_("annettu"), auto_now_add=True)
     network = models.CharField(max_length=40, blank=True)
+    # The receipt: written by the worker in the vote's language, in batches, and marked when
+    # queued (``services.vote_receipts_send``), so the vote's request writes nothing else.
+    language = models.CharField(max_length=8, default="fi", editable=False)
+    receipt_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ääni")
@@ -50,7 +54,14 @@ class Vote(models.Model):
                 fields=["competition", "voter"], name="voting_vote_one_per_voter_and_year"
             )
         ]
-        indexes = [models.Index(fields=["competition", "cast_at"], name="voting_vote_comp_time")]
+        indexes = [
+            models.Index(fields=["competition", "cast_at"], name="voting_vote_comp_time"),
+            models.Index(
+                fields=["id"],
+                name="voting_vote_receipt_due",
+                condition=models.Q(receipt_queued_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.competition.year}: {self.finalist_id}"

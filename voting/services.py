@@ -70,30 +70,39 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     now = timezone.now()
     cast = _insert_if_open(voter, finalist_id, now, network_of(client_address))
     if cast is not None:
-        _queue_receipt(cast)
         return cast
     return _not_inserted(voter, finalist_id, now)
 
 
-def _queue_receipt(cast: Cast) -> None:
-    # One job row on the vote's path; the worker writes the e-mail (vote_receipt_send).
-    from voting.tasks import send_vote_receipt
-
-    send_vote_receipt.defer(vote_id=cast.vote.pk, language=get_language())
+RECEIPTS_PER_BATCH = 500
 
 
-def vote_receipt_send(*, vote_id: int, language: str) -> None:
-    """Queue the voter's receipt: the time of the vote and its code, not whom they voted for
-    (a mailbox is not always read by its owner alone). Nothing when the voter's account has
-    been erased in between."""
-    vote = Vote.objects.select_related("voter").filter(pk=vote_id, voter__isnull=False).first()
-    if vote is None:
-        return
-    with translation.override(language):
-        subject, body = mail.render_email(
-            "voting/email/receipt", {"vote": vote, "site_url": settings.SITE_URL}
+def vote_receipts_send(*, limit: int = RECEIPTS_PER_BATCH) -> int:
+    """Queue the receipts of the votes cast since the last run: the time of the vote and its
+    code, not whom they voted for (a mailbox is not always read by its owner alone), in the
+    language the vote was cast in. Once each: the votes are locked (others skip them) and
+    marked in the transaction that queues their e-mail, so a vote is never receipted twice
+    and, once committed, never missed. Nothing for a vote whose voter is gone.
+    Returns how many votes were handled (at most ``limit``)."""
+    with transaction.atomic():
+        votes = list(
+            Vote.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("voter")
+            .filter(receipt_queued_at__isnull=True)
+            .order_by("pk")[:limit]
         )
-    mail.email_send(subject=subject, body=body, to=[vote.voter.email])
+        for vote in votes:
+            if vote.voter is None:
+                continue
+            with translation.override(vote.language):
+                subject, body = mail.render_email(
+                    "voting/email/receipt", {"vote": vote, "site_url": settings.SITE_URL}
+                )
+            mail.email_send(subject=subject, body=body, to=[vote.voter.email])
+        Vote.objects.filter(pk__in=[vote.pk for vote in votes]).update(
+            receipt_queued_at=timezone.now()
+        )
+    return len(votes)
 
 
 def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
@@ -112,8 +121,9 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
             WHERE finalist.id = %(finalist)s AND {Competition.VOTING_OPEN_SQL}
         ), vote AS (
             INSERT INTO {Vote._meta.db_table}
-                (competition_id, voter_id, finalist_id, cast_at, network)
-            SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s
+                (competition_id, voter_id, finalist_id, cast_at, network, language)
+            SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s,
+                %(language)s
             FROM finalist
             WHERE {VERIFIED_ADDRESS_SQL}
             ON CONFLICT (competition_id, voter_id) DO NOTHING
@@ -122,7 +132,13 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
         SELECT vote.id, vote.competition_id, vote.cast_at, finalist.practice_name
         FROM vote, finalist
     """  # noqa: S608  # nosec B608
-    params = {"finalist": finalist_id, "voter": voter.pk, "now": now, "network": network}
+    params = {
+        "finalist": finalist_id,
+        "voter": voter.pk,
+        "now": now,
+        "network": network,
+        "language": (get_language() or "fi")[:8],
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

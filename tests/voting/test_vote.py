@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hyvakaytanto.models import Competition
+from hyvakaytanto.models import Competition, OutgoingEmail
 from tests.admin_login import admin_login
 from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
@@ -18,6 +18,7 @@ from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote
 from voting.queries import finalist_slug, tally
+from voting.tasks import send_vote_receipts
 
 pytestmark = pytest.mark.django_db
 
@@ -527,6 +528,7 @@ def test_the_receipt_gives_the_time_and_a_code_but_not_the_choice(client, delive
 
     with delivering() as outbox:
         page = post_vote(client, voter, chosen)
+        send_vote_receipts.defer(timestamp=0)  # the worker's every-few-seconds round
 
     vote = Vote.objects.get()
     (receipt,) = outbox
@@ -550,3 +552,34 @@ def test_the_confirmation_speaks_the_pages_language(client, language, words):
 
     assert words in text_of(page)
     assert "Ääntä ei voi" not in text_of(page)
+
+
+def test_a_receipt_goes_once_in_the_votes_language_and_none_to_an_erased_voter(client, delivering):
+    finalist = open_finalist()
+    swede, erased = VoterFactory(email="sven@example.se"), VoterFactory()
+    client.force_login(swede)
+    client.post("/sv/finalistit/aanesta/", {"finalist": finalist.pk, "confirmed": "yes"})
+    VoteFactory(finalist=finalist, voter=erased, receipt_queued_at=None)
+    erased.delete()
+
+    with delivering() as outbox:
+        send_vote_receipts.defer(timestamp=0)
+    with delivering() as again:
+        send_vote_receipts.defer(timestamp=1)
+
+    assert [m.to for m in outbox] == [["sven@example.se"]]
+    assert outbox[0].subject == "Kvitto på din röst – priset God praxis"
+    assert not Vote.objects.filter(receipt_queued_at__isnull=True).exists()
+    assert len(again) == 1  # nothing new: still the one message
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rounds_at_once_write_each_receipt_once():
+    finalist = open_finalist()
+    for _ in range(30):
+        VoteFactory(finalist=finalist)
+
+    handled = at_once(lambda _: services.vote_receipts_send(limit=10), range(4))
+
+    assert sum(handled) == 30
+    assert OutgoingEmail.objects.count() == 30
