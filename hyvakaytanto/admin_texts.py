@@ -20,6 +20,7 @@ PARTITIVE = {
     "nominations.nomination": "ehdotusta",
     "nominations.attachment": "liitettä",
     "nominations.criterionanswer": "kriteerivastausta",
+    "nominations.nominationdraft": "ehdotusluonnosta",
     "jury.jurymember": "raadin jäsentä",
     "jury.conflictofinterest": "esteellisyysilmoitusta",
     "jury.score": "pisteytystä",

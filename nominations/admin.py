@@ -16,13 +16,33 @@ from hyvakaytanto.exports import EXPORT_FORMATS, export_response
 from hyvakaytanto.models import Competition
 from nominations import services
 from nominations.forms import IneligibleForm
-from nominations.models import CriterionAnswer, Nomination
+from nominations.models import CriterionAnswer, Nomination, NominationDraft
 from nominations.permissions import (
     can_export_nominations,
     can_handle_data_requests,
     can_mark_ineligible,
 )
 from nominations.queries import export_dataset, nominations_per_competition, nominator_data
+
+
+def contact_data_response(request, addresses) -> JsonResponse:
+    """A data subject's access request: every nomination and draft made with these contact
+    addresses, in every year, as one JSON file (written to the audit log)."""
+    emails = {email.lower() for email in addresses}
+    emails.discard("")
+    data = nominator_data(emails)
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="yhteyshenkilon-tiedot.json"'
+    response["Cache-Control"] = "private, no-store"
+    audit.record(
+        audit.Action.EXPORT,
+        request=request,
+        target="yhteyshenkilon-tiedot.json",
+        nominations=[n["practice_name"] for n in data["nominations"]],
+    )
+    return response
 
 
 class CriterionAnswerInline(admin.StackedInline):
@@ -186,21 +206,7 @@ class NominationAdmin(admin.ModelAdmin):
         contact e-mail addresses, in every year, as one JSON file."""
         if not can_handle_data_requests(request.user):
             raise PermissionDenied
-        emails = {email.lower() for email in queryset.values_list("contact_email", flat=True)}
-        emails.discard("")
-        data = nominator_data(emails)
-        response = JsonResponse(
-            data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
-        )
-        response["Content-Disposition"] = 'attachment; filename="yhteyshenkilon-tiedot.json"'
-        response["Cache-Control"] = "private, no-store"
-        audit.record(
-            audit.Action.EXPORT,
-            request=request,
-            target="yhteyshenkilon-tiedot.json",
-            nominations=[n["practice_name"] for n in data["nominations"]],
-        )
-        return response
+        return contact_data_response(request, queryset.values_list("contact_email", flat=True))
 
     @admin.action(description=_("Poista yhteyshenkilön tiedot (pyynnöstä)"))
     def erase_contact_data(self, request, queryset):
@@ -266,3 +272,65 @@ class NominationAdmin(admin.ModelAdmin):
             "can_export": can_export_nominations(request.user),
         }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(NominationDraft)
+class NominationDraftAdmin(admin.ModelAdmin):
+    """Unsent drafts, for answering a contact person's request only: who began one and when,
+    never its texts on screen (the jury and the counts never see drafts). Their texts are in
+    the JSON a request exports."""
+
+    list_display = ["contact_email", "competition", "created_at", "updated_at", "reminded_at"]
+    list_filter = ["competition"]
+    search_fields = ["contact_email"]
+    fields = ["contact_email", "competition", "language", "created_at", "updated_at"]
+    readonly_fields = fields
+    actions = ["export_contact_data", "erase_drafts"]
+
+    def has_module_permission(self, request) -> bool:
+        return can_handle_data_requests(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_handle_data_requests(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # erased by the action below, which says what it does
+
+    def get_actions(self, request):
+        return super().get_actions(request) if can_handle_data_requests(request.user) else {}
+
+    @admin.action(description=_("Vie osoitteen kaikki tiedot (JSON, tietopyyntö)"))
+    def export_contact_data(self, request, queryset):
+        if not can_handle_data_requests(request.user):
+            raise PermissionDenied
+        return contact_data_response(request, queryset.values_list("contact_email", flat=True))
+
+    @admin.action(description=_("Poista osoitteen luonnokset (pyynnöstä)"))
+    def erase_drafts(self, request, queryset):
+        if not can_handle_data_requests(request.user):
+            raise PermissionDenied
+        addresses = queryset.values_list("contact_email", flat=True)
+        emails = sorted({email.lower() for email in addresses})
+        if "apply" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/nominations/nominationdraft/erase_drafts.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Poista ehdotusluonnokset"),
+                    "emails": emails,
+                    "drafts": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        erased = services.drafts_erase_for(emails=emails)
+        audit.record(audit.Action.ERASED, request=request, target=f"{erased} luonnosta")
+        self.message_user(request, gettext("Poistettu %(count)d luonnosta.") % {"count": erased})
+        return None

@@ -456,3 +456,40 @@ def test_no_reminder_once_the_address_has_sent_a_nomination_from_a_fresh_form(
     )
 
     assert sent == 0
+
+
+def test_staff_answering_a_request_find_export_and_erase_a_draft_only_contact(client, competition):
+    save_draft(client, contact_email="vain.luonnos@example.fi")
+    save_draft(client, contact_email="muu@example.fi")
+    draft = NominationDraft.objects.get(contact_email="vain.luonnos@example.fi")
+    admin_login(client, StaffUserFactory(groups=["Viestintä"]))
+    changelist = reverse("admin:nominations_nominationdraft_changelist")
+
+    found = client.get(changelist, {"q": "vain.luonnos"})
+    exported = client.post(
+        changelist, {"action": "export_contact_data", "_selected_action": [draft.pk]}
+    )
+    asked = client.post(changelist, {"action": "erase_drafts", "_selected_action": [draft.pk]})
+    still_there = NominationDraft.objects.filter(pk=draft.pk).exists()
+    client.post(
+        changelist, {"action": "erase_drafts", "_selected_action": [draft.pk], "apply": "1"}
+    )
+
+    assert "vain.luonnos@example.fi" in text_of(found)
+    assert "Menetelmäkortit" not in text_of(found)  # the texts are not on screen
+    assert json.loads(exported.content)["drafts"][0]["texts"]["practice_name"] == "Menetelmäkortit"
+    assert "Poistoa ei voi perua" in text_of(asked)
+    assert still_there
+    assert list(NominationDraft.objects.values_list("contact_email", flat=True)) == [
+        "muu@example.fi"
+    ]
+
+
+def test_jurors_cannot_see_drafts_in_the_admin(client, competition):
+    save_draft(client)
+    admin_login(client, JuryMemberFactory(competition=competition).user)
+
+    response = client.get(reverse("admin:nominations_nominationdraft_changelist"))
+
+    assert response.status_code in (403, 404)
+    assert "liisa@lapha.example" not in response.content.decode()
