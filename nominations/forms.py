@@ -279,6 +279,15 @@ class NominationForm(forms.ModelForm):
             )
         return cleaned
 
+    @classmethod
+    def showing(cls, texts: dict, *, criteria, error: str, field: str | None = None):
+        """The form filled with ``texts`` (a draft's, or what was typed) and one message, without
+        checking the rest: for a page that gives the texts back and says why."""
+        form = cls(initial=texts, criteria=criteria)
+        form.cleaned_data = {}  # an unbound form has none; add_error expects it
+        form.add_error(field, error)
+        return form
+
     def draft_texts(self) -> dict[str, str]:
         """What the user typed into the form's text fields and chose as the region, as sent
         and unchecked, for a draft (files and consents are not kept in drafts)."""

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 import tablib
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -18,6 +20,16 @@ def nomination_for_token(token: str) -> Nomination | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
+
+
+def contact_address_in(emails: Iterable[str]) -> Q:
+    """Rows whose contact address is one of these, in any letter case; with no address, no
+    row (an empty condition would match everybody's)."""
+    query = Q(pk__in=[])
+    for email in emails:
+        if email:
+            query |= Q(contact_email__iexact=email)
+    return query
 
 
 def draft_for_token(token: str) -> NominationDraft | None:
@@ -95,9 +107,7 @@ def nominator_data(emails: set[str]) -> dict:
     """Everything held about the contact person(s) with these e-mail addresses, for a data
     subject's access request: every nomination they made, in every year, with its answers
     and the names of its attachments. Plain JSON-ready values."""
-    query = Q(pk__in=[])  # no address, nobody's data (not everybody's)
-    for email in emails:
-        query |= Q(contact_email__iexact=email)
+    query = contact_address_in(emails)
     nominations = (
         Nomination.objects.filter(query)
         .select_related("competition")

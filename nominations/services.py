@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from nominations.models import (
     hash_token,
     new_token,
 )
+from nominations.queries import contact_address_in
 from nominations.uploads import CheckedUpload
 
 # The nomination's own fields that the public form writes.
@@ -86,10 +87,16 @@ def email_contact(
     the mail server's state never affects the caller. ``bulk`` lets one mass mailing wait
     behind messages that someone is waiting for, such as sign-in codes.
     """
-    recipient = nomination.contact_email
-    if not recipient:
+    if not nomination.contact_email:
         return  # the contact person's data has been erased
-    with translation.override(nomination.language):
+    _email(nomination.contact_email, nomination.language, template, context, bulk=bulk)
+
+
+def _email(
+    recipient: str, language: str, template: str, context: Mapping, *, bulk: bool = False
+) -> None:
+    """One e-mail to one address, written in that person's language, queued."""
+    with translation.override(language):
         subject, body = mail.render_email(template, dict(context))
     mail.email_send(
         subject=subject,
@@ -356,18 +363,18 @@ def _email_draft(draft: NominationDraft, template: str, token: str) -> None:
     # The name is as typed and unchecked: a short one-line piece of it, not a spam payload.
     name = Truncator(" ".join(draft.data.get("practice_name", "").split())).chars(80)
     contact = Truncator(" ".join(draft.data.get("contact_name", "").split())).chars(80)
-    with translation.override(draft.language):
-        subject, body = mail.render_email(
-            template,
-            {
-                "draft": draft,
-                "practice_name": name,
-                "contact_name": contact,
-                "closes_at": draft.competition.nomination_closes_at,
-                "private_url": _absolute(draft.private_url(token)),
-            },
-        )
-    mail.email_send(subject=subject, body=body, to=[draft.contact_email])
+    _email(
+        draft.contact_email,
+        draft.language,
+        template,
+        {
+            "draft": draft,
+            "practice_name": name,
+            "contact_name": contact,
+            "closes_at": draft.competition.nomination_closes_at,
+            "private_url": _absolute(draft.private_url(token)),
+        },
+    )
 
 
 @transaction.atomic
@@ -493,9 +500,5 @@ def drafts_erase_expired(*, now=None) -> int:
 def drafts_erase_for(*, emails: Iterable[str]) -> int:
     """Delete every draft whose contact address is one of these (a data subject's request);
     the number deleted."""
-    query = Q(pk__in=[])  # no address, no draft
-    for email in emails:
-        if email:
-            query |= Q(contact_email__iexact=email)
-    deleted, _ = NominationDraft.objects.filter(query).delete()
+    deleted, _ = NominationDraft.objects.filter(contact_address_in(emails)).delete()
     return deleted

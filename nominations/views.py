@@ -204,10 +204,12 @@ def _draft_save_page(request, form, *, competition, draft=None, token=None):
     try:
         saved = _save_draft(request, form, competition=competition, draft=draft)
     except _DraftRefused as refused:
-        again = NominationForm(initial=form.draft_texts(), criteria=form.criteria)
-        again.cleaned_data = {}
-        field = "contact_email" if refused.status == 400 else None
-        again.add_error(field, refused.message)
+        again = NominationForm.showing(
+            form.draft_texts(),
+            criteria=form.criteria,
+            error=refused.message,
+            field="contact_email" if refused.status == 400 else None,
+        )
         return _form_page(request, again, draft=draft, token=token, status=refused.status)
     messages.success(request, _saved_message(saved))
     return redirect(saved.draft.private_url(saved.token))
@@ -224,12 +226,13 @@ def draft_page(request, token: str):
     competition = draft.competition
     is_open = competition.phase == Phase.NOMINATION
     if request.method == "GET":
-        form = NominationForm(initial=draft.data, criteria=criteria())
-        if not is_open:
-            form.cleaned_data = {}
-            form.add_error(
-                None,
-                _(
+        if is_open:
+            form = NominationForm(initial=draft.data, criteria=criteria())
+        else:
+            form = NominationForm.showing(
+                draft.data,
+                criteria=criteria(),
+                error=_(
                     "Ehdotusaika on päättynyt, joten luonnosta ei voi enää lähettää. "
                     "Voit kopioida kirjoittamasi tekstit talteen alta."
                 ),
@@ -250,11 +253,10 @@ def _texts_without_a_draft(request):
     """A draft's form sent after the draft was sent as a nomination (a second tab, a double
     click) or erased: the texts come back on the new nomination form, to send or copy."""
     typed = NominationForm(request.POST, criteria=criteria())
-    form = NominationForm(initial=typed.draft_texts(), criteria=typed.criteria)
-    form.cleaned_data = {}
-    form.add_error(
-        None,
-        _(
+    form = NominationForm.showing(
+        typed.draft_texts(),
+        criteria=typed.criteria,
+        error=_(
             "Tämä luonnos on jo lähetetty ehdotukseksi tai poistettu, joten tekstejä ei "
             "tallennettu siihen. Ne ovat alla: tarkista sähköpostistasi, onko ehdotus jo "
             "vastaanotettu, ennen kuin lähetät ne uutena ehdotuksena."

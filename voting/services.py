@@ -237,12 +237,18 @@ def voter_unconfirmed_purge(*, now=None) -> int:
         .exclude(emailaddress__verified=True)
         .exclude(votes__isnull=False)
     )
-    deleted = 0
-    for user in unconfirmed:
-        mail.email_forget(address=user.email)
-        user.delete()
-        deleted += 1
-    return deleted
+    return _erase_voters(unconfirmed)
+
+
+def _erase_voters(voters) -> int:
+    """Delete these accounts and the e-mail still waiting for them; the number deleted.
+    Deleting a user empties vote.voter (SET_NULL) and removes their e-mail addresses."""
+    erased = 0
+    for voter in voters:
+        mail.email_forget(address=voter.email)
+        voter.delete()
+        erased += 1
+    return erased
 
 
 def _new_voter(*, email: str, canonical: str):
@@ -301,10 +307,6 @@ def voter_data_purge(*, now=None) -> Purged:
         .exclude(votes__competition__in=kept)
         .distinct()
     )
-    voter_count = voters.count()
-    # Deleting a user empties vote.voter (SET_NULL) and removes their e-mail addresses.
-    for voter in voters:
-        mail.email_forget(address=voter.email)
-        voter.delete()
+    voter_count = _erase_voters(voters)
     cleared = votes.exclude(network="").update(network="")
     return Purged(competitions=expired.count(), voters=voter_count, votes_cleared=cleared)

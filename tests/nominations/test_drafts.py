@@ -21,6 +21,7 @@ from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory, StaffUserFactory
 from tests.factories.nominations import NominationFactory
 from tests.nominations.conftest import valid_form_data
+from tests.nominations.test_views import text_of
 from tests.queue import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,6 @@ HALF = {
     "region": "lappi",
     "criterion_1": "Helppo ottaa käyttöön: kortit ja opas.",
 }
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def link_in(message) -> str:
