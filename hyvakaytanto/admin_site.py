@@ -71,7 +71,7 @@ def grouped_secret(device: TOTPDevice) -> str:
 # everything else (accounts, sign-in records, the queue, the logs) goes last, under "Ylläpito".
 YEAR_FLOW = {
     "hyvakaytanto": ["Competition", "Criterion"],
-    "nominations": ["Nomination"],
+    "nominations": ["Nomination", "NominationDraft"],
     "jury": [
         "JuryMember",
         "ScoringNomination",
