@@ -16,6 +16,13 @@ its deadline is checked on the server to the second; a cached page can show a ph
 
 Views opt in with ``@public_page``; ``PublicPageMiddleware`` (after the session middleware,
 before the locale middleware) does the rest.
+
+A signed-in voter's page is rendered every time, but most of it is not theirs: the head's
+title, description and Open Graph tags and the language links follow only from the address
+and the language. On a public page, and on any page whose view says so with
+``@same_head_for_address``, ``{% frame_cache %}`` (``site_tags``) keeps those parts in each
+process for the same ``PUBLIC_PAGE_CACHE_SECONDS``; elsewhere (a form that titles itself by
+its errors, a private link) they are rendered every time.
 """
 
 from functools import wraps
@@ -26,14 +33,35 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 PAGE_CACHE = "pages"
 _MARK = "_public_page"
+_SAME_HEAD = "_same_head_for_address"
 
 
-def public_page(view):
-    """Marks a view's answers as the same for every visitor who is not signed in."""
+def same_head_for_address(view):
+    """Marks a view whose page's head and language links depend only on its address and
+    language (and data that may show ``PUBLIC_PAGE_CACHE_SECONDS`` late), never on the
+    visitor or the state of a form: ``{% frame_cache %}`` may keep them."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        setattr(request, _SAME_HEAD, True)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def head_depends_only_on_address(request) -> bool:
+    return getattr(request, _SAME_HEAD, False)
+
+
+def public_page(view):
+    """Marks a view's answers as the same for every visitor who is not signed in (so their
+    head, too, depends only on the address)."""
+
+    marked = same_head_for_address(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = marked(request, *args, **kwargs)
         setattr(response, _MARK, True)
         return response
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import FormView
 
-from hyvakaytanto.caching import PAGE_CACHE, public_page
+from hyvakaytanto.caching import PAGE_CACHE, public_page, same_head_for_address
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
@@ -65,30 +65,29 @@ def finalists(request):
     return render(request, "voting/finalists.html", context)
 
 
-def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) -> str:
-    """The finalists' cards in this order: rendering them is most of the page's cost, and
-    they hold no token or anything else of one visitor's own (the vote buttons lead to the
-    confirmation; the finalist a voter chose is marked), so each process reuses them for
-    ``PUBLIC_PAGE_CACHE_SECONDS``, as it does the list itself."""
+def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) -> list[str]:
+    """The finalists' cards in this order. Rendering them is most of the page's cost, and a
+    card holds nothing of one visitor's own (its vote button leads to the confirmation; the
+    finalist a voter chose is marked), so each process keeps each card, in each of its three
+    states, for ``PUBLIC_PAGE_CACHE_SECONDS``, as it does the list itself: a dozen renderings
+    per language however many orders the visitors see the cards in."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    order = ",".join(str(finalist.pk) for finalist in finalists)
-    key = f"finalist-cards:{get_language()}:{phase}:{buttons}:{chosen}:{order}"
-    cache = caches[PAGE_CACHE]
-    html = cache.get(key) if seconds > 0 else None
-    if html is None:
-        html = render_to_string(
-            "voting/_cards.html",
-            {"finalists": _with_slugs(finalists), "buttons": buttons, "chosen": chosen},
-        )
-        if seconds > 0:
-            cache.set(key, html, seconds)
-    return html
-
-
-def _with_slugs(finalists: list) -> list:
+    cache, language = caches[PAGE_CACHE], get_language()
+    cards = []
     for finalist in finalists:
-        finalist.slug = queries.finalist_slug(finalist, finalists)
-    return finalists
+        state = "button" if buttons else "chosen" if finalist.pk == chosen else "plain"
+        key = f"finalist-card:{language}:{phase}:{finalist.pk}:{state}"
+        html = cache.get(key) if seconds > 0 else None
+        if html is None:
+            finalist.slug = queries.finalist_slug(finalist, finalists)
+            html = render_to_string(
+                "voting/_card.html",
+                {"finalist": finalist, "buttons": buttons, "chosen": chosen},
+            )
+            if seconds > 0:
+                cache.set(key, html, seconds)
+        cards.append(html)
+    return cards
 
 
 @require_http_methods(["GET"])
@@ -126,6 +125,7 @@ def finalist_image(request, slug: str):
 
 @login_required
 @require_http_methods(["GET"])
+@same_head_for_address
 def vote_confirm(request, slug: str):
     """ "Äänestät: X. Ääntä ei voi muuttaa." The vote is cast only from this page's form."""
     competition, finalist = queries.public_finalist(slug)

@@ -2,10 +2,13 @@ from datetime import datetime, time, timedelta
 
 from django import template
 from django.conf import settings
+from django.templatetags.cache import CacheNode
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+
+from hyvakaytanto.caching import PAGE_CACHE, head_depends_only_on_address
 
 register = template.Library()
 
@@ -85,3 +88,43 @@ _LANGUAGE_NAMES = {
     + get_language_info(code)["name_local"][1:]
     for code, _name in settings.LANGUAGES
 }
+
+
+class _PageCacheSeconds:
+    """The fragment's timeout, read from the settings when the page is rendered."""
+
+    var = "PUBLIC_PAGE_CACHE_SECONDS"
+
+    def resolve(self, context) -> int:
+        return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
+class FrameCacheNode(CacheNode):
+    """``{% cache %}`` for a page's head and language links, kept only where the view says
+    they depend on nothing but the address and the language (``hyvakaytanto.caching``)."""
+
+    def render(self, context):
+        request = context.get("request")
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if request is None or seconds <= 0 or not head_depends_only_on_address(request):
+            return self.nodelist.render(context)
+        return super().render(context)
+
+
+@register.tag("frame_cache")
+def do_frame_cache(parser, token):
+    """``{% frame_cache name vary_on… %}…{% endframe_cache %}``: kept for
+    ``PUBLIC_PAGE_CACHE_SECONDS`` in the page cache on pages marked with
+    ``same_head_for_address`` (every public page), rendered every time elsewhere."""
+    nodelist = parser.parse(("endframe_cache",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'frame_cache' needs a fragment name.")
+    return FrameCacheNode(
+        nodelist,
+        _PageCacheSeconds(),
+        bits[1],
+        [parser.compile_filter(bit) for bit in bits[2:]],
+        parser.compile_filter(f'"{PAGE_CACHE}"'),
+    )

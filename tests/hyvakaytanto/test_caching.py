@@ -1,12 +1,17 @@
 """Public pages for visitors who are not signed in: no cookie, cacheable, and kept briefly;
 everything personal stays private."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 
 from archive.models import Award
+from nominations.models import Nomination
 from tests.factories.hyvakaytanto import CompetitionFactory
-from tests.factories.voting import VoterFactory
+from tests.factories.nominations import NominationFactory
+from tests.factories.voting import VoterFactory, open_finalist
+from voting.queries import finalist_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +112,53 @@ def test_the_kept_header_follows_the_page_the_language_and_who_is_signed_in(clie
     assert ">Finalister</a>" in swedish and ">Finalistit</a>" not in swedish
     assert "Oma tili" not in anonymous
     assert "Oma tili" in voter
+
+
+def og_title(response) -> str:
+    return re.search(r'<meta property="og:title" content="([^"]*)"', response.content.decode())[1]
+
+
+def language_links(response) -> list[str]:
+    page = response.content.decode()
+    return re.findall(r'<a href="([^"]+)" lang="\w+" hreflang=', page)
+
+
+def test_a_signed_in_voter_gets_each_pages_own_head_and_language_links(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    competition = CompetitionFactory(voting=True)
+    finalists = [
+        open_finalist(competition=competition, nomination__practice_name=name)
+        for name in ("Perhetyön malli", "Nuorten talo")
+    ]
+    first, second = (f"/finalistit/{finalist_slug(f, finalists)}/" for f in finalists)
+    client.force_login(VoterFactory())
+
+    pages = [client.get(path) for path in (first, second, first, f"/sv{second}")]
+    searches = [client.get(f"/arkisto/?q={word}") for word in ("perhe", "nuoret")]
+
+    assert [og_title(page).split(" – ")[0] for page in pages] == [
+        "Perhetyön malli",
+        "Nuorten talo",
+        "Perhetyön malli",
+        "Nuorten talo",
+    ]
+    assert og_title(pages[3]).endswith("God praxis")  # the Swedish page's own
+    assert language_links(pages[1]) == [second, f"/sv{second}", f"/en{second}"]
+    assert language_links(pages[3]) == [second, f"/sv{second}", f"/en{second}"]
+    assert 'lang="sv"' in pages[3].content.decode()[:60]
+    assert language_links(searches[1]) == [
+        "/arkisto/?q=nuoret",
+        "/sv/arkisto/?q=nuoret",
+        "/en/arkisto/?q=nuoret",
+    ]
+
+
+def test_a_private_pages_head_is_never_kept(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    NominationFactory(token="oma-linkki", practice_name="Vanha nimi")
+    client.get("/ehdotus/oma-linkki/")
+    Nomination.objects.update(practice_name="Uusi nimi")
+
+    page = client.get("/ehdotus/oma-linkki/").content.decode()
+
+    assert "<title>Uusi nimi" in page

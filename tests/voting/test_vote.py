@@ -394,11 +394,26 @@ def test_with_the_cards_kept_each_voter_votes_with_their_own_token_and_sees_thei
             {"finalist": finalist.pk, "confirmed": "yes", "csrfmiddlewaretoken": token.group(1)},
         )
     after = first.get("/finalistit/")
+    second_after = second.get("/finalistit/")
 
     assert sorted(Vote.objects.values_list("finalist_id", flat=True)) == sorted(
         [finalists[0].pk, finalists[1].pk]
     )
     assert vote_buttons(after) == 0
+    assert marked_as_chosen(after, finalists) == [finalists[0].pk]
+    assert marked_as_chosen(second_after, finalists) == [finalists[1].pk]
+
+
+def marked_as_chosen(response, finalists) -> list[int]:
+    """The finalists whose card says "you voted for this one"."""
+    page = response.content.decode()
+    cards = {
+        int(pk): card
+        for pk, card in re.findall(
+            r'<article [^>]*aria-labelledby="finalist-(\d+)">(.*?)</article>', page, re.S
+        )
+    }
+    return [f.pk for f in finalists if "Äänestit tätä finalistia" in cards[f.pk]]
 
 
 def test_finalist_page_asks_an_unverified_voter_to_verify_and_offers_no_button(client):
