@@ -22,7 +22,8 @@ title, description and Open Graph tags and the language links follow only from t
 and the language. On a public page, and on any page whose view says so with
 ``@same_head_for_address``, ``{% frame_cache %}`` (``site_tags``) keeps those parts in each
 process for the same ``PUBLIC_PAGE_CACHE_SECONDS``; elsewhere (a form that titles itself by
-its errors, a private link) they are rendered every time.
+its errors, a private link, an address with a query string, an error page) they are
+rendered every time.
 """
 
 from functools import wraps
@@ -44,13 +45,20 @@ def same_head_for_address(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         setattr(request, _SAME_HEAD, True)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            # The view has rendered its page; an error page rendered after it (a 404 at an
+            # address that may soon answer 200) must not leave its head under the address.
+            delattr(request, _SAME_HEAD)
 
     return wrapped
 
 
 def head_depends_only_on_address(request) -> bool:
-    return getattr(request, _SAME_HEAD, False)
+    """Whether ``{% frame_cache %}`` may keep this page's head and language links: the view
+    says so, and the address has no query string (so every key is a page of the site)."""
+    return getattr(request, _SAME_HEAD, False) and not request.GET
 
 
 def public_page(view):

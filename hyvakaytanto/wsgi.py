@@ -17,4 +17,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyvakaytanto.settings")
 
 application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 - loads the URLconf now, so that it is frozen too
+gc.collect()  # nothing left over from starting up is frozen for good
 gc.freeze()

@@ -82,7 +82,11 @@ def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) 
             finalist.slug = queries.finalist_slug(finalist, finalists)
             html = render_to_string(
                 "voting/_card.html",
-                {"finalist": finalist, "buttons": buttons, "chosen": chosen},
+                {
+                    "finalist": finalist,
+                    "buttons": buttons,
+                    "chosen": finalist.pk if state == "chosen" else None,
+                },
             )
             if seconds > 0:
                 cache.set(key, html, seconds)

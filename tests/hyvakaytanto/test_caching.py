@@ -5,12 +5,15 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 
 from archive.models import Award
+from hyvakaytanto.caching import PAGE_CACHE
 from nominations.models import Nomination
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.nominations import NominationFactory
 from tests.factories.voting import VoterFactory, open_finalist
+from voting import queries as voting_queries
 from voting.queries import finalist_slug
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +165,56 @@ def test_a_private_pages_head_is_never_kept(client, settings):
     page = client.get("/ehdotus/oma-linkki/").content.decode()
 
     assert "<title>Uusi nimi" in page
+
+
+def meta_description(response) -> str:
+    return re.search(r'<meta name="description" content="([^"]*)"', response.content.decode())[1]
+
+
+def test_a_signed_in_voter_gets_the_kept_head_until_the_micro_caches_seconds_pass(
+    client, settings, monkeypatch
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    open_finalist(nomination__practice_name="Perhetyön malli", nomination__summary="Vanha kuvaus.")
+    client.force_login(VoterFactory())
+    client.get("/finalistit/perhetyon-malli/")
+    Nomination.objects.update(summary="Uusi kuvaus.")
+    monkeypatch.setattr(voting_queries, "_snapshot", None)  # the finalists read afresh
+
+    kept = client.get("/finalistit/perhetyon-malli/")
+    caches[PAGE_CACHE].clear()  # the seconds have passed
+    fresh = client.get("/finalistit/perhetyon-malli/")
+
+    assert "Uusi kuvaus." in kept.content.decode()  # the page itself is rendered for the voter
+    assert meta_description(kept) == "Vanha kuvaus."
+    assert meta_description(fresh) == "Uusi kuvaus."
+
+
+def test_a_page_with_a_query_string_gets_its_own_head(client, settings, published_year):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    client.force_login(VoterFactory())
+
+    pages = [client.get(f"/arkisto/?q={word}") for word in ("perhe", "nuoret")]
+
+    assert [
+        re.search(r'<meta property="og:url" content="([^"]*)"', page.content.decode())[1]
+        for page in pages
+    ] == ["http://testserver/arkisto/?q=perhe", "http://testserver/arkisto/?q=nuoret"]
+
+
+def test_an_error_page_leaves_no_head_for_the_page_that_follows_at_its_address(
+    client, settings, monkeypatch
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    competition = CompetitionFactory(voting=True)
+    client.force_login(VoterFactory())
+    missing = client.get("/finalistit/uusi-malli/")
+    open_finalist(competition=competition, nomination__practice_name="Uusi malli")
+    monkeypatch.setattr(voting_queries, "_snapshot", None)  # the finalists read afresh
+
+    found = client.get("/finalistit/uusi-malli/")
+
+    assert missing.status_code == 404
+    assert found.status_code == 200
+    assert og_title(found).startswith("Uusi malli")
+    assert "<title>Uusi malli" in found.content.decode()
