@@ -128,9 +128,12 @@ _database.setdefault("OPTIONS", {})["pool"] = {
 # before 1.21).
 if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     _database["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
-# With the pool, this checks each connection (one empty round trip) as it is handed out, so
-# that after a database restart no request gets a connection the server has already closed.
-_database["CONN_HEALTH_CHECKS"] = True
+# Django's PostgreSQL backend whose pool checks each connection as it hands it out, so that
+# after a database restart no request gets a connection the server has already closed. The
+# check costs a round trip only when the server has ended the connection: not one per request
+# as with CONN_HEALTH_CHECKS (hyvakaytanto/database/base.py).
+_database["ENGINE"] = "hyvakaytanto.database"
+_database["CONN_HEALTH_CHECKS"] = False
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -38,6 +38,10 @@ class Outage:
 
     def begin(self) -> None:
         self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        self.end_connections()
+
+    def end_connections(self) -> None:
+        """Ends every open connection to the site's database, as a quick restart does."""
         self.admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
             [self.name],
@@ -117,6 +121,19 @@ def test_an_outage_gives_a_finnish_error_page_and_the_site_recovers_by_itself(
     status, page = browser.request(VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"})
     assert f"Äänestit finalistia ”{finalist.nomination.practice_name}”" in page
     assert Vote.objects.filter(finalist=finalist).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_request_after_a_database_restart_gets_a_live_connection(live_server, outage):
+    """The pool hands out no connection the server has ended while it sat idle."""
+    open_finalist()
+    browser = Browser(live_server.url, VoterFactory())
+    assert browser.request("/finalistit/")[0] == 200  # the live server's connection is now idle
+
+    outage.end_connections()
+    connection.close()  # the test's own connection was ended too
+
+    assert [browser.request("/finalistit/")[0] for _ in range(3)] == [200, 200, 200]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
