@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
 from django.forms.models import model_to_dict
@@ -13,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hyvakaytanto.backends import PasswordBackend, user_by_id
+from hyvakaytanto.sessions import SessionStore
 from tests.factories.jury import StaffUserFactory
 from tests.factories.voting import VoterFactory
 
@@ -95,3 +97,29 @@ def test_a_deactivated_voter_is_signed_out_at_the_next_request():
     get_user_model().objects.filter(pk=voter.pk).update(is_active=False)
 
     assert signed_in_name(client) is None
+
+
+def test_a_changed_session_is_written_in_one_statement_and_read_back(django_assert_num_queries):
+    store = SessionStore()
+    store["step"] = "first"
+    store.create()
+    store["step"] = "second"
+
+    with django_assert_num_queries(1):
+        store.save()
+
+    assert SessionStore(session_key=store.session_key)["step"] == "second"
+
+
+def test_a_session_ended_meanwhile_is_not_written_again(client):
+    """Signing out in another tab deletes the row: an older request that then changes the
+    session gets 400, as with Django's own engine, and does not sign the visitor back in."""
+    store = SessionStore()
+    store["step"] = "first"
+    store.create()
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["step"] = "second"
+
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()

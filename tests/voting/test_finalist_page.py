@@ -70,3 +70,14 @@ def test_two_finalists_with_one_name_get_addresses_of_their_own(client):
 
     assert one.status_code == other.status_code == 200
     assert one.context["finalist"] != other.context["finalist"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "region"), [("", "Pirkanmaa"), ("/sv", "Birkaland"), ("/en", "Pirkanmaa")]
+)
+def test_a_finalist_page_names_the_region_in_the_pages_language(client, prefix, region):
+    open_finalist(nomination__practice_name="Perhetyön malli", nomination__region="pirkanmaa")
+
+    html = client.get(f"{prefix}/finalistit/perhetyon-malli/").content.decode()
+
+    assert f"· {region}</p>" in html
