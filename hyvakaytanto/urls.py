@@ -4,6 +4,9 @@ from django.urls import include, path, re_path
 
 from hyvakaytanto import health, views
 
+# An error no view handled: 503 when the database is away, 500 otherwise (views.server_error).
+handler500 = "hyvakaytanto.views.server_error"
+
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/web/", health.web_health, name="health_web"),

@@ -1,10 +1,13 @@
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -120,3 +123,24 @@ def theme_stylesheet(request, colour: str):
     response = HttpResponse(theme_css(f"#{colour}"), content_type="text/css; charset=utf-8")
     patch_cache_control(response, **_FOREVER)
     return response
+
+
+# How long a client is asked to wait before trying again when the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """The error page for an error no view handled (handler500).
+
+    When the database cannot be reached or gave up on the request (a restart, an outage, a
+    deadlock), the request can simply be made again, so the answer is 503 Service Unavailable
+    with Retry-After, never kept by a cache. Any other error answers 500. The page is the same
+    static Finnish one, which says to try again and to check whether a form went through.
+    """
+    page = loader.get_template("500.html").render()
+    if isinstance(sys.exception(), OperationalError):
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        patch_cache_control(response, no_store=True)
+        return response
+    return HttpResponse(page, status=500)

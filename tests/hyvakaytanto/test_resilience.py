@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from hyvakaytanto import views
 from tests.factories.voting import VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote
@@ -84,8 +85,10 @@ class Browser:
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                self.headers = response.headers
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            self.headers = error.headers
             return error.code, error.read().decode()
 
     def until_answers(self, path: str, seconds: float = 30) -> tuple[int, str]:
@@ -99,7 +102,7 @@ class Browser:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_outage_gives_a_finnish_error_page_and_the_site_recovers_by_itself(
+def test_an_outage_gives_a_finnish_503_page_and_the_site_recovers_by_itself(
     live_server, outage, caplog
 ):
     finalist = open_finalist()
@@ -110,9 +113,11 @@ def test_an_outage_gives_a_finnish_error_page_and_the_site_recovers_by_itself(
     with caplog.at_level(logging.ERROR, logger="django.request"):
         status, page = browser.request("/finalistit/")
 
-    assert status == 500
+    assert status == 503
+    assert browser.headers["Retry-After"] == "30"
+    assert "no-store" in browser.headers["Cache-Control"]
     assert "Palvelussa on tilapäinen häiriö" in page
-    assert "Internal Server Error: /finalistit/" in caplog.text
+    assert "Service Unavailable: /finalistit/" in caplog.text
 
     outage.end()
     status, page = browser.until_answers("/finalistit/")
@@ -151,7 +156,7 @@ def test_a_vote_whose_connection_is_cut_is_not_reported_as_cast(live_server, out
 
     status, page = browser.request(VOTE_URL, {"finalist": finalist.pk, "confirmed": "yes"})
 
-    assert status == 500
+    assert status == 503
     assert "Kiitos" not in page
     assert "Palvelussa on tilapäinen häiriö" in page
     outage.end()
@@ -160,3 +165,18 @@ def test_a_vote_whose_connection_is_cut_is_not_reported_as_cast(live_server, out
     assert status == 200
     assert "Äänestit finalistia" not in page
     assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_error_that_is_not_the_databases_answers_500_with_the_same_page(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views, "current_competition", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/")
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert "Palvelussa on tilapäinen häiriö" in response.content.decode()
