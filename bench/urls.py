@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
 
+from hyvakaytanto.urls import handler500  # noqa: F401 - the site's error page, 503 or 500
 from hyvakaytanto.urls import urlpatterns as site_urlpatterns
 
 

@@ -22,11 +22,14 @@ class SessionStore(DatabaseSessionStore):
     """
 
     def save(self, must_create=False):
-        """Updates an existing session in one statement, which commits on its own.
+        """Updates an existing session in one statement.
 
-        As in Django, a session whose row is gone (signed out in another tab meanwhile)
-        raises UpdateError, which the session middleware answers with 400. A new session is
-        created by Django's code.
+        The session middleware saves after the view, outside any transaction, so the UPDATE
+        commits on its own; inside a transaction it is part of it (Django's own adds a
+        savepoint). As in Django, a session whose row is gone (signed out in another tab
+        meanwhile) raises UpdateError, which the middleware answers with 400; unlike Django,
+        a database that cannot be reached is not reported as that, but answers 503 like any
+        other page (hyvakaytanto/views.py). A new session is created by Django's code.
         """
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)

@@ -136,6 +136,11 @@ def server_error(request):
     deadlock), the request can simply be made again, so the answer is 503 Service Unavailable
     with Retry-After, never kept by a cache. Any other error answers 500. The page is the same
     static Finnish one, which says to try again and to check whether a form went through.
+
+    Django calls this inside the ``except`` that caught the error, so ``sys.exception()`` is
+    it, for errors in views and in middleware alike, under WSGI (gunicorn). Under ASGI the
+    handler runs in another thread and every error would answer 500. With DEBUG on, Django
+    shows its own technical page instead.
     """
     page = loader.get_template("500.html").render()
     if isinstance(sys.exception(), OperationalError):

@@ -12,8 +12,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from psycopg_pool import ConnectionPool
 
 from hyvakaytanto import views
+from hyvakaytanto.database import base as database_backend
 from tests.factories.voting import VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote
@@ -44,7 +46,8 @@ class Outage:
     def end_connections(self) -> None:
         """Ends every open connection to the site's database, as a quick restart does."""
         self.admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            # Waits (up to 5 s) until each server process has gone, as after a restart.
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = %s",
             [self.name],
         )
 
@@ -128,17 +131,56 @@ def test_an_outage_gives_a_finnish_503_page_and_the_site_recovers_by_itself(
     assert Vote.objects.filter(finalist=finalist).count() == 1
 
 
+@pytest.fixture
+def pool_checks(monkeypatch):
+    """Counts the round trips that check a pooled connection as it is handed out."""
+    checks = []
+    check = ConnectionPool.check_connection
+
+    def counted(connection):
+        checks.append(connection)
+        check(connection)
+
+    monkeypatch.setattr(ConnectionPool, "check_connection", staticmethod(counted))
+    return checks
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_first_request_after_a_database_restart_gets_a_live_connection(live_server, outage):
-    """The pool hands out no connection the server has ended while it sat idle."""
+def test_the_first_request_after_a_database_restart_gets_a_live_connection(
+    live_server, outage, pool_checks
+):
+    """The pool hands out no connection the server has ended while it sat idle, and checks
+    a connection in use with a round trip only then."""
     open_finalist()
     browser = Browser(live_server.url, VoterFactory())
-    assert browser.request("/finalistit/")[0] == 200  # the live server's connection is now idle
+    for _warm_up in range(3):
+        assert browser.request("/finalistit/")[0] == 200
+    pool_checks.clear()
+
+    assert [browser.request("/finalistit/")[0] for _ in range(5)] == [200] * 5
+    assert pool_checks == []
 
     outage.end_connections()
     connection.close()  # the test's own connection was ended too
 
     assert [browser.request("/finalistit/")[0] for _ in range(3)] == [200, 200, 200]
+    assert pool_checks
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_idle_for_a_while_is_checked_with_a_query(
+    live_server, pool_checks, monkeypatch
+):
+    """A host that rebooted says nothing on the socket: a connection that has sat idle is
+    checked with a round trip before a request gets it."""
+    open_finalist()
+    browser = Browser(live_server.url, VoterFactory())
+    assert browser.request("/finalistit/")[0] == 200
+    monkeypatch.setattr(database_backend, "IDLE_CHECK_SECONDS", 0)
+    pool_checks.clear()
+
+    assert browser.request("/finalistit/")[0] == 200
+    assert len(pool_checks) == 1
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
