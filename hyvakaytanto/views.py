@@ -7,9 +7,9 @@ from django.core.files.storage import storages
 from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 
 from archive import queries as archive_queries
@@ -130,22 +130,22 @@ RETRY_AFTER_SECONDS = 30
 
 
 def server_error(request):
-    """The error page for an error no view handled (handler500).
+    """The error page for an error no view handled (handler500): Django's own, with 503.
 
     When the database cannot be reached or gave up on the request (a restart, an outage, a
     deadlock), the request can simply be made again, so the answer is 503 Service Unavailable
     with Retry-After, never kept by a cache. Any other error answers 500. The page is the same
-    static Finnish one, which says to try again and to check whether a form went through.
+    static Finnish one (templates/500.html), which says to try again and to check whether a
+    form went through.
 
     Django calls this inside the ``except`` that caught the error, so ``sys.exception()`` is
     it, for errors in views and in middleware alike, under WSGI (gunicorn). Under ASGI the
     handler runs in another thread and every error would answer 500. With DEBUG on, Django
     shows its own technical page instead.
     """
-    page = loader.get_template("500.html").render()
+    response = defaults.server_error(request)
     if isinstance(sys.exception(), OperationalError):
-        response = HttpResponse(page, status=503)
+        response.status_code = 503
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         patch_cache_control(response, no_store=True)
-        return response
-    return HttpResponse(page, status=500)
+    return response

@@ -131,6 +131,16 @@ def test_an_outage_gives_a_finnish_503_page_and_the_site_recovers_by_itself(
     assert Vote.objects.filter(finalist=finalist).count() == 1
 
 
+def connected_browser(live_server) -> Browser:
+    """A signed-in voter whose first page has answered: after an earlier test's outage the
+    pool reconnects on its own schedule (psycopg_pool's back-off), which these tests do not
+    measure."""
+    open_finalist()
+    browser = Browser(live_server.url, VoterFactory())
+    assert browser.until_answers("/finalistit/")[0] == 200
+    return browser
+
+
 @pytest.fixture
 def pool_checks(monkeypatch):
     """Counts the round trips that check a pooled connection as it is handed out."""
@@ -151,14 +161,17 @@ def test_the_first_request_after_a_database_restart_gets_a_live_connection(
 ):
     """The pool hands out no connection the server has ended while it sat idle, and checks
     a connection in use with a round trip only then."""
-    open_finalist()
-    browser = Browser(live_server.url, VoterFactory())
+    browser = connected_browser(live_server)
     for _warm_up in range(3):
         assert browser.request("/finalistit/")[0] == 200
+    # A connection the pool opens later (it may still be catching up after an earlier
+    # outage) is checked once when first handed out; these ones have been already.
+    in_use = set(database_backend._handed_out)
     pool_checks.clear()
 
     assert [browser.request("/finalistit/")[0] for _ in range(5)] == [200] * 5
-    assert pool_checks == []
+    assert in_use
+    assert not [checked for checked in pool_checks if checked in in_use]
 
     outage.end_connections()
     connection.close()  # the test's own connection was ended too
@@ -173,9 +186,7 @@ def test_a_connection_idle_for_a_while_is_checked_with_a_query(
 ):
     """A host that rebooted says nothing on the socket: a connection that has sat idle is
     checked with a round trip before a request gets it."""
-    open_finalist()
-    browser = Browser(live_server.url, VoterFactory())
-    assert browser.request("/finalistit/")[0] == 200
+    browser = connected_browser(live_server)
     monkeypatch.setattr(database_backend, "IDLE_CHECK_SECONDS", 0)
     pool_checks.clear()
 
@@ -222,3 +233,4 @@ def test_an_error_that_is_not_the_databases_answers_500_with_the_same_page(clien
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert "Palvelussa on tilapäinen häiriö" in response.content.decode()
+    assert '<a href="/">Etusivulle</a>' in response.content.decode()
