@@ -16,6 +16,7 @@ every other (imports point archive → voting → jury → nominations → hyvak
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -24,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -178,9 +180,11 @@ def demo_year_build(*, phase: Phase) -> DemoYear:
     competition_mark_finalists_published(competition=competition, at=competition.voting_opens_at)
     _vote(finalists)
     if phase == Phase.VOTING:
+        _spread_votes(competition)
         return DemoYear(competition, accounts)
 
     competition_retime_demo(competition=competition, phase=Phase.DELIBERATION)
+    _spread_votes(competition)
     if phase == Phase.DELIBERATION:
         return DemoYear(competition, accounts)
 
@@ -324,6 +328,9 @@ def _score(seats: list[JuryMember], nominations: list[Nomination], *, finished: 
                 for criterion in criteria
             }
             jury_services.score_save(seat=seat, nomination=nomination, scores=scores)
+    for n, seat in enumerate(seats):
+        if finished or n != 1:  # everyone but the demo juror, while the panel is at work
+            jury_services.juror_mark_done(seat=seat)
 
 
 def _shortlist_and_publish(competition, nominations, users) -> list[Finalist]:
@@ -367,6 +374,20 @@ def _vote(finalists: list[Finalist]) -> None:
             voting_services.vote_cast(
                 voter=voter, finalist_id=finalist.pk, client_address=f"192.0.2.{number}"
             )
+
+
+def _spread_votes(competition: Competition) -> None:
+    """Stamp the demo's votes (all cast a moment ago) evenly over the vote's days so far, and
+    each voter's sign-up a few minutes before their vote: the integrity report then reads as
+    a real year does, with no vote outside the window (``vote_cast`` stamps the real now)."""
+    start = competition.voting_opens_at
+    end = min(competition.voting_closes_at, timezone.now())
+    votes = list(Vote.objects.filter(competition=competition).select_related("voter"))
+    for n, vote in enumerate(sorted(votes, key=lambda v: v.pk), start=1):
+        vote.cast_at = start + (end - start) * n / (len(votes) + 1)
+        vote.voter.date_joined = vote.cast_at - timedelta(minutes=3 + n % 7)
+    Vote.objects.bulk_update(votes, ["cast_at"])
+    get_user_model().objects.bulk_update([v.voter for v in votes], ["date_joined"])
 
 
 def _decide(finalists: list[Finalist], chair) -> None:

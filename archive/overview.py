@@ -5,7 +5,6 @@ It lives in ``archive``, the one app that may read every other. Six queries what
 size of the year (seven once the results are out).
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,12 +12,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hyvakaytanto.dates import day_text
 from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion, OutgoingEmail
+from hyvakaytanto.models import Competition, OutgoingEmail
 from hyvakaytanto.permissions import can_follow_the_year
 from hyvakaytanto.queries import current_competition
 from jury.enums import Recognition
-from jury.models import ConflictOfInterest, FeedbackRound, Finalist, JuryMember, Score
+from jury.models import FeedbackRound, Finalist, JuryMember
 from jury.permissions import seat_for
 from nominations.enums import NominationState
 from voting.models import Vote
@@ -59,7 +59,7 @@ def year_overview(user) -> YearOverview | None:
         return None
     phase = competition.phase
     nominations = competition.nominations.filter(state=NominationState.SUBMITTED).count()
-    jurors, jurors_done = _jury_progress(competition, nominations)
+    jurors, jurors_done = _jury_progress(competition)
     finalist_rows = Finalist.objects.filter(nomination__competition=competition).aggregate(
         total=Count("pk"),
         without_statement=Count("pk", filter=Q(statement="")),
@@ -88,25 +88,11 @@ def year_overview(user) -> YearOverview | None:
     )
 
 
-def _jury_progress(competition: Competition, nominations: int) -> tuple[int, int]:
-    """Seats on the panel, and those who have scored (or declared a conflict with) every
-    nomination in the competition."""
-    seats = list(JuryMember.objects.filter(competition=competition).values_list("pk", flat=True))
-    criteria = Criterion.objects.count()
-    sheets = (
-        Score.objects.filter(juror__competition=competition)
-        .values("juror", "nomination")
-        .annotate(scores=Count("pk"))
-        .filter(scores=criteria)
-    )
-    handled = Counter(row["juror"] for row in sheets)
-    handled.update(
-        ConflictOfInterest.objects.filter(juror__competition=competition).values_list(
-            "juror", flat=True
-        )
-    )
-    done = sum(1 for seat in seats if nominations and handled[seat] >= nominations)
-    return len(seats), done
+def _jury_progress(competition: Competition) -> tuple[int, int]:
+    """Seats on the panel, and those who have marked their scoring done (``is_done``, as
+    the panel's list and the publication preview count them)."""
+    seats = list(JuryMember.objects.filter(competition=competition).only("done_at"))
+    return len(seats), sum(1 for seat in seats if seat.is_done)
 
 
 def _next_deadline(competition: Competition, phase: Phase) -> tuple[str, datetime | None, bool]:
@@ -141,6 +127,12 @@ def _next_step(competition, phase, jurors, jurors_done, finalists, is_chair) -> 
             reverse(f"{admin}nominations_nomination_changelist"),
         )
     if phase == Phase.REVIEW:
+        if competition.finalists_published_at is not None:
+            return Step(
+                _("Finalistit on julkistettu. Yleisöäänestys alkaa %(day)s.")
+                % {"day": day_text(competition.voting_opens_at)},
+                reverse("voting:finalists"),
+            )
         if jurors_done < jurors or not jurors:
             return Step(
                 _("Raati arvioi ehdotuksia: %(done)d / %(all)d on valmiina.")

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import mail, services
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.dates import last_day_text
 from hyvakaytanto.forms import CompetitionForm, SiteSettingsForm
 from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
 from hyvakaytanto.permissions import can_resend_email
-from hyvakaytanto.templatetags.site_tags import deadline
 
 
 @admin.register(Competition)
@@ -63,11 +63,11 @@ class CompetitionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ehdotusajan viimeinen päivä"), ordering="nomination_closes_at")
     def nomination_last_day(self, competition: Competition) -> str:
-        return deadline(competition.nomination_closes_at)
+        return last_day_text(competition.nomination_closes_at)
 
     @admin.display(description=_("äänestyksen viimeinen päivä"), ordering="voting_closes_at")
     def voting_last_day(self, competition: Competition) -> str:
-        return deadline(competition.voting_closes_at)
+        return last_day_text(competition.voting_closes_at)
 
 
 @admin.register(Criterion)

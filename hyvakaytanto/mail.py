@@ -55,7 +55,11 @@ def render_email(template: str, context: dict) -> tuple[str, str]:
 
 
 def _render_plain(template_name: str, context: dict) -> str:
-    return get_template(template_name).template.render(Context(context, autoescape=False))
+    rendered = get_template(template_name).template.render(Context(context, autoescape=False))
+    # The engine marks what it renders as safe, but this was rendered *without* escaping:
+    # typed text is in it as typed. A plain str is escaped wherever a page shows it (the
+    # previews of mass mailings), so a practice name can never become a link in the admin.
+    return str.__str__(rendered)
 
 
 def email_send(

@@ -161,6 +161,13 @@ class Competition(TranslatedTextMixin, models.Model):
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
 
+    @property
+    def finalists_are_public(self) -> bool:
+        """The finalists have been published (the vote may still be to come)."""
+        return self.finalists_published_at is not None and self.finalists_published_at <= (
+            timezone.now()
+        )
+
     # phase_at(now) == Phase.VOTING as a condition on a row aliased ``competition``, for a
     # statement that must decide in the database itself (the vote's one INSERT). The timeline
     # constraint keeps the nomination dates before the vote, so they need no test here.

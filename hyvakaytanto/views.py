@@ -70,7 +70,9 @@ def home(request):
     context = {"competition": competition, "phase": phase, "criteria": criteria()}
     if competition is not None:
         context["timeline"] = _timeline(competition, phase)
-        if phase in (Phase.VOTING, Phase.DELIBERATION):
+        if phase in (Phase.VOTING, Phase.DELIBERATION) or (
+            phase == Phase.REVIEW and competition.finalists_are_public
+        ):
             _year, finalists = voting_queries.public_finalists()
             context["finalists"] = sorted(finalists, key=lambda f: f.nomination.practice_name)
         if phase == Phase.PUBLISHED:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from hyvakaytanto import dates
 from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
@@ -112,15 +113,13 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 .values_list("my_done", flat=True)
             )
             competition = seat.competition
-            closes_on = timezone.localdate(competition.scoring_closes_at)
-            days_left = (closes_on - timezone.localdate()).days
             context = {
                 "seat": seat,
                 "progress_done": sum(states),
                 "progress_total": len(states),
                 "next_nomination": queries.next_for_juror(request.user),
                 "scoring_open": permissions.scoring_is_open(competition),
-                "days_left": days_left,
+                "days_left": dates.days_left(competition.scoring_closes_at),
             }
         return super().changelist_view(request, {**(extra_context or {}), **context})
 

@@ -65,6 +65,12 @@ class JuryMember(models.Model):
     def is_chair(self) -> bool:
         return self.role == JuryRole.CHAIR
 
+    @property
+    def is_done(self) -> bool:
+        """The juror has marked their scoring done (their sheets are locked). Every screen
+        that counts the jurors who are done asks this."""
+        return self.done_at is not None
+
 
 class ConflictOfInterest(models.Model):
     """A juror's declared conflict with a nomination: they neither score it nor see its scores."""

@@ -488,7 +488,7 @@ def finalists_publish_preview(*, competition: Competition) -> PublicationPreview
     now = timezone.now()
     if now < competition.scoring_closes_at:
         warnings.append(_("Arviointiaika on vielä käynnissä: raati voi yhä muuttaa pisteitään."))
-    not_done = [str(seat) for seat in juror_progress([competition.pk]) if seat.done_at is None]
+    not_done = [str(seat) for seat in juror_progress([competition.pk]) if not seat.is_done]
     if not_done:
         warnings.append(
             _("Nämä raadin jäsenet eivät ole merkinneet arviointiaan valmiiksi: %(names)s.")

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from hyvakaytanto.dates import last_day_text
 from hyvakaytanto.enums import Phase
-from hyvakaytanto.templatetags.site_tags import day
 
 WIDTH, HEIGHT = 1200, 630
 # DejaVu Sans, vendored (its licence beside it): Pillow's own default font has no ä or ö.
@@ -42,7 +42,7 @@ def share_image(finalist, competition) -> bytes:
         draw.text((80, y), line, font=body, fill=LILAC)
         y += 46
     if competition.phase == Phase.VOTING:
-        call = _("Äänestä %(day)s mennessä") % {"day": day(competition.voting_closes_at)}
+        call = _("Äänestä %(day)s mennessä") % {"day": last_day_text(competition.voting_closes_at)}
     else:
         call = competition.local_title
     draw.rounded_rectangle(

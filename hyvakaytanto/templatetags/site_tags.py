@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.conf import settings
@@ -9,10 +9,10 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from hyvakaytanto.caching import PAGE_CACHE, head_depends_only_on_address
+from hyvakaytanto.dates import DATE_FORMAT, day_text, last_day_text
 
 register = template.Library()
 
-DATE_FORMAT = "j.n.Y"  # 27.2.2022, the Finnish way, in every language of the site
 
 
 @register.filter
@@ -23,10 +23,9 @@ def without_full_stop(value) -> str:
 
 @register.filter
 def day(value: datetime | None) -> str:
-    """The local (Helsinki) date of an instant: 27.2.2022."""
-    if value is None:
-        return ""
-    return format_date(timezone.localtime(value), DATE_FORMAT)
+    """The local (Helsinki) date of an instant: 27.2.2022. For a window's opening; its end
+    is written with ``last_day``."""
+    return day_text(value)
 
 
 @register.filter
@@ -41,19 +40,10 @@ def moment(value: datetime | None) -> str:
     }
 
 
-@register.filter
-def deadline(value: datetime | None) -> str:
-    """A closing instant as people say it.
-
-    Windows are half-open, so "voting ends 27.2." is stored as 28.2. 00:00 Helsinki time;
-    that reads back as "27.2.2022". Any other time of day is shown with the time.
-    """
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    if local.time() == time(0, 0):
-        return format_date(local - timedelta(days=1), DATE_FORMAT)
-    return moment(value)
+@register.filter(name="last_day")
+def last_day_filter(value: datetime | None) -> str:
+    """A window's end as people say it: its last day (``hyvakaytanto.dates``)."""
+    return last_day_text(value)
 
 
 @register.filter

@@ -13,13 +13,10 @@ from hyvakaytanto.checks import demo_accounts_in_production
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
 from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
+from tests.pages import text_of
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def demo(settings, phase: str) -> tuple[Competition, str]:

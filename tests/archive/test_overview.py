@@ -1,6 +1,5 @@
 """The admin's home tells staff where the year stands and what to do next."""
 
-import re
 from io import StringIO
 
 import pytest
@@ -8,12 +7,9 @@ from django.core.management import call_command
 
 from tests.admin_login import admin_login
 from tests.factories.jury import StaffUserFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def home_in(settings, client, phase: str) -> str:
@@ -60,13 +56,13 @@ def test_votes_are_not_counted_on_the_home_page_while_voting_is_open(settings, c
 
 
 def test_the_next_deadline_is_the_day_people_say(settings, client):
+    from hyvakaytanto.dates import last_day_text
     from hyvakaytanto.models import Competition
-    from hyvakaytanto.templatetags.site_tags import deadline
 
     home = home_in(settings, client, "nomination")
 
     closes = Competition.objects.get().nomination_closes_at
-    assert f"Ehdotusajan viimeinen päivä: {deadline(closes)}" in home
+    assert f"Ehdotusajan viimeinen päivä: {last_day_text(closes)}" in home
 
 
 def test_apps_follow_the_year_and_technical_ones_come_last_under_yllapito(settings, client):

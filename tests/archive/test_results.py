@@ -15,12 +15,9 @@ from jury.enums import Recognition
 from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, StaffUserFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def test_publishing_writes_exactly_the_expected_awards(closed_year, staff):
@@ -120,7 +117,7 @@ def test_results_chart_is_valid_markup_whose_shares_add_up_to_100(client, closed
     chart = re.search(r'<figure class="results-chart".*?</figure>', html, flags=re.DOTALL).group(0)
     root = ET.fromstring(chart)  # noqa: S314 - our own markup, parsed to prove it is well formed
     values = [s.text for s in root.iter("span") if s.get("class") == "chart-value"]
-    shares = [float(re.match(r"([\d,]+) %", v).group(1).replace(",", ".")) for v in values]
+    shares = [float(re.match(r"([\d,]+)\u00a0%", v).group(1).replace(",", ".")) for v in values]
     bars = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
     assert len(shares) == len(bars) == 4
     assert sum(shares) == pytest.approx(100, abs=0.2)

@@ -1,19 +1,12 @@
-import re
-
 import pytest
 from django.urls import reverse
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
 from tests.factories.archive import AwardFactory, AwardYearFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    """The page's visible text with tags removed and white space folded."""
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_archive_lists_every_year_2007_to_2022_newest_first(client):

@@ -10,14 +10,11 @@ from archive.models import AwardYear
 from tests.factories.archive import AwardFactory, AwardYearFactory
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def test_home_without_a_competition_is_a_friendly_finnish_page(client):

@@ -9,6 +9,7 @@ from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory, ScoreFactory
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 from tests.jury.conftest import login, sheet
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,6 @@ def decide(client, seat, finalist, *, recognition="winner", statement=""):
 
 def screen(nomination) -> str:
     return reverse("admin:jury_scoringnomination_change", args=[nomination.pk])
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 # --- A juror reaches only their own panel's nominations ------------------------------------

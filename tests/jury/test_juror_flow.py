@@ -13,14 +13,11 @@ from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import ConflictFactory, JuryMemberFactory
 from tests.factories.nominations import NominationFactory
 from tests.jury.conftest import login, sheet
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
 LIST = "admin:jury_scoringnomination_changelist"
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def screen(nomination) -> str:

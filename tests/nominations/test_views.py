@@ -14,15 +14,12 @@ from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 from tests.nominations.conftest import PNG_BYTES, docx_file, pdf_file, valid_form_data
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
 MICROSECOND = timedelta(microseconds=1)
 NOMINATE = "/ehdota/"
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def private_path_from(email) -> str:

@@ -13,13 +13,10 @@ from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, StaffUserFactory
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
+from tests.pages import text_of
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", flags=re.MULTILINE)

@@ -15,6 +15,7 @@ from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory, JuryMemberFactory
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
+from tests.pages import text_of
 from voting import services
 from voting.models import Vote
 from voting.queries import finalist_slug, tally
@@ -24,10 +25,6 @@ pytestmark = pytest.mark.django_db
 
 MICROSECOND = timedelta(microseconds=1)
 VOTE_URL = "/finalistit/aanesta/"
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def post_vote(client, voter, finalist, **extra):
