@@ -338,7 +338,7 @@ def _shortlist_and_publish(competition, nominations, users) -> list[Finalist]:
     publish them (which e-mails every nominator)."""
     best = sorted(range(len(nominations)), key=lambda i: -_QUALITY[i])[:4]
     finalists = []
-    for order, i in enumerate(best):
+    for order, i in enumerate(best, start=1):
         finalist = jury_services.finalist_shortlist(nomination=nominations[i], by=users["chair"])
         practice = nominations[i].practice_name
         finalists.append(

@@ -41,6 +41,7 @@ class CompetitionAdmin(admin.ModelAdmin):
                     ("nomination_opens_on", "nomination_last_day"),
                     "scoring_last_day",
                     ("voting_opens_on", "voting_last_day"),
+                    "finalist_count",
                 ]
             },
         ),

@@ -85,6 +85,7 @@ class CompetitionForm(forms.ModelForm):
             "introduction_en",
             "prize_text_sv",
             "prize_text_en",
+            "finalist_count",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -80,6 +80,14 @@ class Competition(TranslatedTextMixin, models.Model):
         help_text=_(
             "Ensimmäinen hetki, jolloin ääniä ei enää oteta vastaan: äänestys, jonka viimeinen "
             "päivä on 27.2., päättyy 28.2. klo 0.00."
+        ),
+    )
+    finalist_count = models.PositiveSmallIntegerField(
+        _("finalistien määrä"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "Kuinka monta finalistia raati valitsee yleisöäänestykseen. Kilpailukutsussa 4."
         ),
     )
     finalists_published_at = models.DateTimeField(

@@ -104,6 +104,10 @@ TEMPLATES = [
     },
 ]
 
+# A version's change reason is a text, not 100 characters: it keeps whole the exceptions the
+# chair confirmed when shortlisting (jury.services.finalist_shortlist).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Database: PostgreSQL only -------------------------------------------------------------
 # With DATABASE_URL, that server; without it, the embedded server under .data/ (see
 # hyvakaytanto/embedded_db.py). Connections come from psycopg's pool, so CONN_MAX_AGE stays 0.

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -248,8 +249,6 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- The chair's ranking ------------------------------------------------------------------
 
 RANK_PARAMETER = "jarjestys"
-# The shortlist's usual size: the reliability report asks how stable the top four are.
-FINALISTS_PLANNED = 4
 
 
 def _standings(request, competition_ids) -> dict:
@@ -441,7 +440,8 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if competition_id not in _visible_competition_ids(request):
             raise Http404
         competition = get_object_or_404(Competition, pk=competition_id)
-        report = statistics.reliability(competition_id, top_n=FINALISTS_PLANNED)
+        # How stable the top places are, as many as the year has finalists.
+        report = statistics.reliability(competition_id, top_n=competition.finalist_count)
         names = dict(
             competition.nominations.filter(pk__in=report.top_probability).values_list(
                 "pk", "practice_name"
@@ -461,7 +461,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "title": gettext("Kuinka varma raati voi olla? %(year)s")
                 % {"year": competition.year},
                 "report": report,
-                "top_n": FINALISTS_PLANNED,
+                "top_n": competition.finalist_count,
                 "criteria": Criterion.objects.order_by("number"),
                 "stability": stability,
                 "stability_chart": _stability_chart(stability),
@@ -531,16 +531,41 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Valitse finalistiksi"))
     def shortlist(self, request, queryset):
-        chosen = 0
-        for entry in queryset:
+        """Shortlist the selected nominations. One that departs from the rules (too many,
+        not fully scored, a conflict) waits on a page that names each exception; the chair
+        confirms each one by ticking it, or goes back."""
+        chosen, waiting = 0, []
+        for entry in queryset.order_by("practice_name"):
+            confirmed = request.POST.getlist(f"poikkeus_{entry.pk}")
             try:
-                services.finalist_shortlist(nomination=entry, by=request.user)
+                services.finalist_shortlist(nomination=entry, by=request.user, confirmed=confirmed)
                 chosen += 1
+            except services.ShortlistException as exception:
+                waiting.append((entry, exception.reasons))
             except (ValidationError, PermissionDenied) as error:
                 detail = " ".join(getattr(error, "messages", [])) or gettext("Ei oikeutta.")
                 self.message_user(request, f"{entry}: {detail}", messages.ERROR)
         if chosen:
             self.message_user(request, gettext("%(count)d finalistia valittu.") % {"count": chosen})
+        if not waiting:
+            return None
+        if "vahvistettu" in request.POST:
+            self.message_user(
+                request,
+                gettext("Rastita jokainen poikkeus, jonka hyväksyt, tai peruuta."),
+                messages.WARNING,
+            )
+        return TemplateResponse(
+            request,
+            "admin/jury/rankingentry/shortlist_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Valitse finalistiksi poikkeuksin?"),
+                "opts": self.model._meta,
+                "waiting": waiting,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def _export(self, request, queryset, file_format):
         import tablib
@@ -740,6 +765,12 @@ class FinalistAdmin(SimpleHistoryAdmin):
             )
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # The columns fit 1280 px without the admin's navigation beside the table.
+        return super().changelist_view(
+            request, {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        )
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -782,7 +813,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def has_picture(self, finalist) -> str:
         return gettext("kyllä") if finalist.picture else gettext("ei (vapaaehtoinen)")
 
-    @admin.display(description=_("raadin päätös"))
+    @admin.display(description=_("kirjaa päätös"))
     def decision(self, finalist) -> str:
         """Links to record the jury's decision on this finalist, for the chair while the
         decision is open (each leads to a confirmation page)."""

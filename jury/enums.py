@@ -15,6 +15,14 @@ class Recognition(models.TextChoices):
     HONOURABLE_MENTION = "honourable_mention", _("Kunniakirja")
 
 
+class ShortlistRule(models.TextChoices):
+    """The rules of the shortlist; the chair may depart from one only by confirming it."""
+
+    OVER_COUNT = "over_count", _("Vuoden finalistimäärä ylittyy")
+    UNSCORED = "unscored", _("Kaikki arvioijat eivät ole pisteyttäneet")
+    CONFLICTED = "conflicted", _("Arvioija on esteellinen")
+
+
 SCORE_MIN = 1
 SCORE_MAX = 5
 SCORE_LABELS = {

@@ -1,15 +1,16 @@
 """Writes for the jury's work: one function per use case, each in one transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Max
+from django.db.models import Avg, Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hyvakaytanto import audit, mail
@@ -19,7 +20,7 @@ from hyvakaytanto.services import (
     competition_mark_finalists_published,
     stored_files_erase_after_commit,
 )
-from jury.enums import SCORE_MAX, SCORE_MIN, Recognition
+from jury.enums import SCORE_MAX, SCORE_MIN, Recognition, ShortlistRule
 from jury.models import (
     ConflictOfInterest,
     FeedbackRound,
@@ -185,10 +186,63 @@ def conflict_declare(
     return conflict
 
 
+class ShortlistException(ValidationError):
+    """The nomination may be shortlisted only if the chair confirms the exceptions named in
+    ``reasons`` (a code from ShortlistRule and its explanation in Finnish)."""
+
+    def __init__(self, reasons: dict[str, str]):
+        super().__init__(list(reasons.values()))
+        self.reasons = reasons
+
+
+def shortlist_exceptions(nomination: Nomination) -> dict[str, str]:
+    """Why shortlisting ``nomination`` departs from the rules, by ShortlistRule: the year's
+    finalists are already all chosen, not every juror without a conflict has scored it, or
+    a juror has a conflict with it. Empty when it keeps to them."""
+    competition = nomination.competition
+    reasons = {}
+    chosen = (
+        Finalist.objects.filter(nomination__competition=competition)
+        .exclude(nomination=nomination)
+        .count()
+    )
+    if chosen >= competition.finalist_count:
+        reasons[ShortlistRule.OVER_COUNT] = _(
+            "Vuodelle on jo valittu %(chosen)d finalistia, ja vuoden finalistimäärä on %(count)d."
+        ) % {"chosen": chosen, "count": competition.finalist_count}
+    criteria = Criterion.objects.count()
+    conflicted = ConflictOfInterest.objects.filter(nomination=nomination).count()
+    expected = JuryMember.objects.filter(competition=competition).count() - conflicted
+    scored = (
+        Score.objects.filter(nomination=nomination)
+        .values("juror")
+        .annotate(n=Count("pk"))
+        .filter(n=criteria)
+        .count()
+    )
+    if scored < expected or scored == 0:
+        reasons[ShortlistRule.UNSCORED] = _(
+            "Kaikki arvioijat eivät ole pisteyttäneet ehdotusta: pisteet on antanut "
+            "%(scored)d / %(expected)d."
+        ) % {"scored": scored, "expected": max(expected, 0)}
+    if conflicted:
+        reasons[ShortlistRule.CONFLICTED] = ngettext(
+            "%(count)d arvioija on ilmoittanut olevansa esteellinen arvioimaan ehdotusta.",
+            "%(count)d arvioijaa on ilmoittanut olevansa esteellisiä arvioimaan ehdotusta.",
+            conflicted,
+        ) % {"count": conflicted}
+    return reasons
+
+
 @transaction.atomic
-def finalist_shortlist(*, nomination: Nomination, by) -> Finalist:
+def finalist_shortlist(*, nomination: Nomination, by, confirmed: Collection[str] = ()) -> Finalist:
     """The chair shortlists a nomination (idempotent). Refused for anyone but the chair,
-    before nominations close, and after the finalists are published."""
+    before nominations close, and after the finalists are published.
+
+    A nomination that departs from the rules (``shortlist_exceptions``) is refused with
+    ShortlistException unless every exception's code is in ``confirmed``: the chair's
+    explicit confirmation, recorded in the finalist's history and in the audit log.
+    """
     competition = Competition.objects.select_for_update().get(pk=nomination.competition_id)
     if not can_shortlist(by, competition):
         raise PermissionDenied
@@ -196,15 +250,22 @@ def finalist_shortlist(*, nomination: Nomination, by) -> Finalist:
         raise ValidationError(_("Finalistit valitaan ehdotusajan päätyttyä."))
     if nomination.state != NominationState.SUBMITTED:
         raise ValidationError(_("Ehdotus ei ole mukana kilpailussa."))
-    next_order = Finalist.objects.filter(nomination__competition=competition).aggregate(
-        m=Max("order")
-    )["m"]
-    finalist, _created = Finalist.objects.get_or_create(
-        nomination=nomination,
-        defaults={"shortlisted_by": by, "order": 0 if next_order is None else next_order + 1},
+    existing = Finalist.objects.filter(nomination=nomination).first()
+    if existing is not None:
+        return existing
+    exceptions = shortlist_exceptions(nomination)
+    if set(exceptions) - set(confirmed):
+        raise ShortlistException(exceptions)
+    last = Finalist.objects.filter(nomination__competition=competition).aggregate(m=Max("order"))
+    finalist = Finalist(nomination=nomination, shortlisted_by=by, order=(last["m"] or 0) + 1)
+    if exceptions:
+        finalist._change_reason = _("Valittu poikkeuksin, puheenjohtaja vahvisti: %(why)s") % {
+            "why": " ".join(exceptions.values())
+        }
+    finalist.save()
+    audit.record(
+        audit.Action.SHORTLISTED, actor=by, target=nomination, exceptions=sorted(exceptions)
     )
-    if _created:
-        audit.record(audit.Action.SHORTLISTED, actor=by, target=nomination)
     return finalist
 
 

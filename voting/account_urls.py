@@ -5,7 +5,7 @@ cannot add addresses (each account is one mailbox). allauth's other pages have n
 """
 
 from allauth.account import views as allauth
-from django.urls import path, re_path
+from django.urls import path
 from django.views.generic import RedirectView
 
 from voting import views
@@ -19,10 +19,16 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_request_login_code", query_string=True),
         name="account_signup",
     ),
+    # A signed-in voter who opens a confirmation page with nothing left to confirm is sent
+    # to allauth's address list; a voter's account page stands in for it.
+    path(
+        "osoite/",
+        RedirectView.as_view(pattern_name="voting:account"),
+        name="account_email",
+    ),
     path("kirjaudu/koodi/", allauth.confirm_login_code, name="account_confirm_login_code"),
     path("ulos/", allauth.logout, name="account_logout"),
     path("ei-kaytossa/", allauth.account_inactive, name="account_inactive"),
     path("uudelleen/", allauth.reauthenticate, name="account_reauthenticate"),
     path("vahvista/", allauth.email_verification_sent, name="account_email_verification_sent"),
-    re_path(r"^vahvista/(?P<key>[-:\w]+)/$", allauth.confirm_email, name="account_confirm_email"),
 ]

@@ -14,7 +14,6 @@ from hyvakaytanto.dates import DATE_FORMAT, day_text, last_day_text
 register = template.Library()
 
 
-
 @register.filter
 def without_full_stop(value) -> str:
     """A label that ends a sentence, put before a colon: "Olen lukenut selosteen"."""

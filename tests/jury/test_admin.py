@@ -253,7 +253,8 @@ def test_non_chair_cannot_shortlist(client, juror, nomination):
 
 
 def test_chair_shortlists_and_writes_the_statement(client, chair, nomination):
-    login(client, chair).post(
+    login(client, chair).post(screen(nomination), sheet())  # the panel's one juror scores it
+    client.post(
         reverse(RANKING), {"action": "shortlist", "_selected_action": [nomination.pk]}
     )
     finalist = Finalist.objects.get()
