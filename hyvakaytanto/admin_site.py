@@ -140,6 +140,14 @@ class SecureAdminSite(admin.AdminSite):
             )
         return year_apps
 
+    def index(self, request, extra_context=None):
+        """Someone whose whole admin is one screen (a juror: their nominations to score)
+        lands on it rather than on a list with one line."""
+        screens = [m for app in self.get_app_list(request) for m in app["models"]]
+        if len(screens) == 1 and screens[0].get("admin_url"):
+            return redirect(screens[0]["admin_url"])
+        return super().index(request, extra_context)
+
     def each_context(self, request):
         # For the notice shown before an idle session ends (templates/admin/base_site.html).
         return {

@@ -280,6 +280,7 @@ class AuditEvent(models.Model):
         SCORING_DONE = "scoring_done", _("Arviointi merkitty valmiiksi")
         SCORING_REOPENED = "scoring_reopened", _("Arviointi avattu uudelleen")
         CONFLICT_DECLARED = "conflict", _("Esteellisyys ilmoitettu")
+        CONFLICT_WITHDRAWN = "conflict_withdrawn", _("Esteellisyys peruttu")
         SHORTLISTED = "shortlisted", _("Finalistiksi valittu")
         UNSHORTLISTED = "unshortlisted", _("Poistettu finalisteista")
         FINALISTS_PUBLISHED = "finalists_published", _("Finalistit julkaistu")

@@ -125,9 +125,8 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), **context})
 
     def done_view(self, request):
-        """POST: the juror marks the year's scoring done."""
-        if request.method != "POST":
-            return redirect("admin:jury_scoringnomination_changelist")
+        """The juror marks the year's scoring done: a page that says what that locks and who
+        can open it again, then the POST that does it."""
         seat = (
             JuryMember.objects.filter(user=request.user)
             .select_related("competition", "user")
@@ -136,6 +135,19 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         if seat is None:
             raise PermissionDenied
+        if request.method != "POST":
+            if seat.done_at is not None:
+                return redirect("admin:jury_scoringnomination_changelist")
+            return TemplateResponse(
+                request,
+                "admin/jury/scoringnomination/done_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Merkitäänkö arviointisi valmiiksi?"),
+                    "opts": self.model._meta,
+                    "seat": seat,
+                },
+            )
         try:
             services.juror_mark_done(seat=seat)
             messages.success(
@@ -193,6 +205,13 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         conflict_form = ConflictForm()
         if request.method == "POST":
             try:
+                if "withdraw_conflict" in request.POST:
+                    services.conflict_withdraw(seat=seat, nomination=nomination)
+                    messages.success(
+                        request,
+                        gettext("Esteellisyys on peruttu. Voit nyt pisteyttää ehdotuksen."),
+                    )
+                    return redirect(request.path)
                 if "declare_conflict" in request.POST:
                     conflict_form = ConflictForm(request.POST)
                     if conflict_form.is_valid():
@@ -646,6 +665,15 @@ class JuryMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation"]
     autocomplete_fields = ["user"]
 
+    def has_module_permission(self, request) -> bool:
+        # A juror who chairs no year would only ever see an empty list.
+        return super().has_module_permission(request) and (
+            permissions.can_seat_jurors(request.user) or bool(_visible_competition_ids(request))
+        )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
+
     def get_queryset(self, request):
         queryset = queries.juror_progress(Competition.objects.values("pk"))
         if permissions.can_seat_jurors(request.user):
@@ -764,6 +792,18 @@ class FinalistAdmin(SimpleHistoryAdmin):
                 output_field=BooleanField(),
             )
         )
+
+    def has_module_permission(self, request) -> bool:
+        # A juror who chairs no year would only ever see an empty list.
+        user = request.user
+        return super().has_module_permission(request) and (
+            bool(_visible_competition_ids(request))
+            or permissions.can_publish_finalists(user)
+            or permissions.can_set_finalist_picture(user)
+        )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
 
     def changelist_view(self, request, extra_context=None):
         # The columns fit 1280 px without the admin's navigation beside the table.

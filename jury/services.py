@@ -186,6 +186,22 @@ def conflict_declare(
     return conflict
 
 
+@transaction.atomic
+def conflict_withdraw(*, seat: JuryMember, nomination: Nomination) -> None:
+    """A juror withdraws a conflict they declared by mistake, until they mark themselves
+    done; they may then score the nomination. The conflict's history keeps both the
+    declaration and its withdrawal."""
+    seat = _locked_seat(seat)
+    _require_not_done(seat)
+    if seat.competition.finalists_published_at is not None:
+        raise ValidationError(_("Finalistit on jo julkistettu."))
+    conflict = ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).first()
+    if conflict is None:
+        return
+    conflict.delete()
+    audit.record(audit.Action.CONFLICT_WITHDRAWN, actor=seat.user, target=nomination)
+
+
 class ShortlistException(ValidationError):
     """The nomination may be shortlisted only if the chair confirms the exceptions named in
     ``reasons`` (a code from ShortlistRule and its explanation in Finnish)."""

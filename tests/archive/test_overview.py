@@ -76,7 +76,7 @@ def test_apps_follow_the_year_and_technical_ones_come_last_under_yllapito(settin
     assert "Tarkastusloki" in maintenance
 
 
-def test_a_juror_sees_no_staff_overview_on_the_admin_home(settings, client):
+def test_a_juror_lands_on_their_scoring_screen_not_the_staff_overview(settings, client):
     from jury.models import JuryMember
 
     settings.DEBUG = True  # a demo account signs in only with DEBUG on
@@ -84,10 +84,15 @@ def test_a_juror_sees_no_staff_overview_on_the_admin_home(settings, client):
     juror = JuryMember.objects.filter(role="member").first().user
     admin_login(client, juror)
 
-    home = text_of(client.get("/admin/"))
+    landing = client.get("/admin/", follow=True)
+    home = text_of(landing)
 
-    assert "Arvioitavat ehdotukset" in home
+    assert landing.redirect_chain == [("/admin/jury/scoringnomination/", 302)]
+    assert "Edistyminen:" in home
     assert "Seuraavaksi" not in home
+    # Only what a juror can use: not the panel's or the finalists' lists, always empty to them.
+    assert "/admin/jury/jurymember/" not in landing.content.decode()
+    assert "/admin/jury/finalist/" not in landing.content.decode()
 
 
 def test_the_chair_is_given_the_chairs_own_next_step(settings, client):

@@ -22,6 +22,7 @@ def competition_form(**overrides) -> dict:
         "scoring_last_day": "30.1.2031",
         "voting_opens_on": "10.2.2031",
         "voting_last_day": "27.2.2031",
+        "finalist_count": "4",
     }
     return {**data, **overrides}
 

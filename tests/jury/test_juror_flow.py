@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hyvakaytanto.models import AuditEvent
 from jury import queries
-from jury.models import JuryMember, Score
+from jury.models import ConflictOfInterest, JuryMember, Score
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import ConflictFactory, JuryMemberFactory
 from tests.factories.nominations import NominationFactory
@@ -247,3 +247,58 @@ def test_done_is_refused_for_an_unscored_year_while_a_newer_year_has_work_too():
         services.juror_mark_done(seat=seat)
     seat.refresh_from_db()
     assert seat.done_at is None
+
+
+def test_marking_done_asks_once_saying_what_it_locks_and_who_reopens(client, juror, nomination):
+    login(client, juror)
+    client.post(screen(nomination), sheet(value=3))
+    home = client.get(reverse(LIST)).content.decode()
+    assert f'href="{reverse("admin:jury_scoringnomination_done")}"' in home
+
+    question = text_of(client.get(reverse("admin:jury_scoringnomination_done")))
+
+    juror.refresh_from_db()
+    assert juror.done_at is None  # opening the question changes nothing
+    assert "Merkitäänkö arviointisi valmiiksi?" in question
+    assert "kaikki pisteesi, kommenttisi ja esteellisyysilmoituksesi lukitaan" in question
+    assert "Vain raadin puheenjohtaja voi avata arviointisi uudelleen" in question
+
+    client.post(reverse("admin:jury_scoringnomination_done"))
+    juror.refresh_from_db()
+    assert juror.done_at is not None
+
+
+def test_a_conflict_is_withdrawn_until_done_and_the_history_keeps_both(client, juror, nomination):
+    login(client, juror)
+    client.post(
+        screen(nomination),
+        {"declare_conflict": "1", "reason": "Olen ollut mukana kehittämässä mallia."},
+    )
+    declared = text_of(client.get(screen(nomination)))
+    assert "mallia.." not in declared
+    assert "Näet muiden pisteet ja kommentit, kun olet pisteyttänyt" not in declared
+    assert "Esteellisenä et näe muiden pisteitä" in declared
+
+    withdrawn = client.post(screen(nomination), {"withdraw_conflict": "1"}, follow=True)
+
+    assert "Esteellisyys on peruttu. Voit nyt pisteyttää ehdotuksen." in text_of(withdrawn)
+    assert not ConflictOfInterest.objects.exists()
+    kinds = list(
+        ConflictOfInterest.history.order_by("history_date").values_list("history_type", flat=True)
+    )
+    assert kinds == ["+", "-"]
+    assert AuditEvent.objects.filter(action="conflict_withdrawn").count() == 1
+
+
+def test_a_conflict_cannot_be_withdrawn_after_done(client, juror, nomination):
+    other = NominationFactory(competition=nomination.competition)
+    login(client, juror)
+    client.post(screen(nomination), {"declare_conflict": "1", "reason": "Entinen työpaikka"})
+    client.post(screen(other), sheet(value=3))
+    client.post(reverse("admin:jury_scoringnomination_done"))
+
+    page = client.get(screen(nomination)).content.decode()
+    client.post(screen(nomination), {"withdraw_conflict": "1"})
+
+    assert 'name="withdraw_conflict"' not in page
+    assert ConflictOfInterest.objects.filter(juror=juror, nomination=nomination).exists()
