@@ -172,8 +172,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Hyvä käytäntö: "
 ACCOUNT_SESSION_REMEMBER = True
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # allauth's limits: codes per address and per client, sign-ups per client.
+# Sign-in codes a mailbox may be sent within LOGIN_CODE_WINDOW_MINUTES (the page that refuses
+# a fourth says so, and when to ask again), and how long a code can be used.
+LOGIN_CODES_PER_MAILBOX = 3
+LOGIN_CODE_WINDOW_MINUTES = 5
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # a slow mail server still delivers a usable code
 ACCOUNT_RATE_LIMITS = {
-    "request_login_code": "10/m/ip,3/5m/key",
+    "request_login_code": f"10/m/ip,{LOGIN_CODES_PER_MAILBOX}/{LOGIN_CODE_WINDOW_MINUTES}m/key",
     "signup": "10/m/ip",
     "confirm_email": "1/10s/key",
     "login_failed": "10/m/ip,5/5m/key",

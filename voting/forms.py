@@ -1,6 +1,6 @@
-from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm
 from allauth.core import context, ratelimit
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -31,5 +31,15 @@ class VoterSignInForm(RequestLoginCodeForm):
         if not ratelimit.consume(
             context.request, action="request_login_code", key=canonical_address(email)
         ):
-            raise get_adapter().validation_error("too_many_login_attempts")
+            raise ValidationError(code_limit_message(), code="too_many_code_requests")
         return email
+
+
+def code_limit_message() -> str:
+    """What happened and when a new code can be asked for: the oldest of the codes counted
+    leaves the limit's window (settings.LOGIN_CODE_WINDOW_MINUTES) at the latest then."""
+    return _(
+        "Tähän osoitteeseen on jo lähetetty %(count)s kirjautumiskoodia %(minutes)s minuutin "
+        "sisällä, joten uutta koodia ei lähetetty. Käytä jo saapunutta koodia (katso myös "
+        "roskapostikansio) tai pyydä uusi %(minutes)s minuutin kuluttua."
+    ) % {"count": settings.LOGIN_CODES_PER_MAILBOX, "minutes": settings.LOGIN_CODE_WINDOW_MINUTES}

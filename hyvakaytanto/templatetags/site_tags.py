@@ -117,3 +117,9 @@ def do_frame_cache(parser, token):
         [parser.compile_filter(bit) for bit in bits[2:]],
         parser.compile_filter(f'"{PAGE_CACHE}"'),
     )
+
+
+@register.simple_tag
+def login_code_minutes() -> int:
+    """How long an e-mailed sign-in code can be used, in minutes."""
+    return settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60

@@ -406,3 +406,28 @@ def test_signing_in_says_it_once_with_the_address(client, delivering):
     assert text_of(code_page).count("liisa@example.fi") == 1
     assert "Olet kirjautunut sisään osoitteella liisa@example.fi." in text_of(signed_in)
     assert "on vahvistettu" not in text_of(signed_in)
+
+
+def test_a_fourth_code_request_says_what_happened_and_when_to_ask_again(client, delivering):
+    with delivering() as outbox:
+        for _ in range(3):
+            client.post("/tili/kirjaudu/", {"email": "kiireinen@example.fi"})
+        refused = client.post("/tili/kirjaudu/", {"email": "Kiireinen@Example.fi"})
+
+    text = text_of(refused)
+    assert len(outbox) == 3
+    assert "virheellistä" not in text  # no wrong code was ever typed
+    assert (
+        "Tähän osoitteeseen on jo lähetetty 3 kirjautumiskoodia 5 minuutin sisällä, joten "
+        "uutta koodia ei lähetetty." in text
+    )
+    assert "pyydä uusi 5 minuutin kuluttua" in text
+    assert 'value="Kiireinen@Example.fi"' in refused.content.decode()  # kept as typed
+
+
+def test_the_code_page_and_the_code_say_how_long_it_is_valid(client, delivering):
+    with delivering() as outbox:
+        page = client.post("/tili/kirjaudu/", {"email": "uusi@example.fi"}, follow=True)
+
+    assert "Koodi on voimassa 10 minuuttia lähettämisestä" in text_of(page)
+    assert "Koodi on voimassa 10 minuuttia." in outbox[-1].body
