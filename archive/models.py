@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.enums import AwardKind, kind_heading
-from hyvakaytanto.models import FIRST_AWARD_YEAR, Competition
+from hyvakaytanto.models import FIRST_AWARD_YEAR, Competition, TranslatedTextMixin
 from hyvakaytanto.validators import single_line
 from nominations.models import Nomination
 
@@ -80,7 +80,7 @@ class AwardYear(models.Model):
         return groups
 
 
-class Award(models.Model):
+class Award(TranslatedTextMixin, models.Model):
     """One recognition given in one year: the permanent public record."""
 
     year = models.ForeignKey(
@@ -97,6 +97,8 @@ class Award(models.Model):
     )
     description = models.TextField(_("lyhyt kuvaus"), blank=True)
     jury_statement = models.TextField(_("raadin perustelut"), blank=True)
+    jury_statement_sv = models.TextField(_("raadin perustelut ruotsiksi"), blank=True)
+    jury_statement_en = models.TextField(_("raadin perustelut englanniksi"), blank=True)
     innokyla_url = models.URLField(_("Innokylä-linkki"), blank=True, max_length=500)
     order = models.PositiveSmallIntegerField(
         _("järjestys"),

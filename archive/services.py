@@ -45,10 +45,12 @@ def results_preview(competition: Competition) -> list[Award]:
             "order": finalist.order,
         }
         kind = _KIND_OF_DECISION.get(finalist.recognition, AwardKind.FINALIST)
-        statement = (
-            finalist.recognition_statement if kind != AwardKind.FINALIST else finalist.statement
-        )
-        awards.append(Award(kind=kind, jury_statement=statement, **common))
+        field = "recognition_statement" if kind != AwardKind.FINALIST else "statement"
+        statements = {
+            f"jury_statement{suffix}": getattr(finalist, f"{field}{suffix}")
+            for suffix in ("", "_sv", "_en")
+        }
+        awards.append(Award(kind=kind, **statements, **common))
         if row.is_favourite:
             awards.append(Award(kind=AwardKind.AUDIENCE_FAVOURITE, **common))
     return awards

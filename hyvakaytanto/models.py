@@ -41,6 +41,14 @@ class TranslatedTextMixin:
             return getattr(self, f"{field}_{language}", "") or finnish
         return finnish
 
+    def language_of(self, field: str) -> str:
+        """The language of what ``in_active_language(field)`` shows: the active one, or
+        "fi" when the text falls back to Finnish (for the element's ``lang``)."""
+        language = (get_language() or "fi")[:2]
+        if language in {"sv", "en"} and getattr(self, f"{field}_{language}", ""):
+            return language
+        return "fi"
+
 
 class Competition(TranslatedTextMixin, models.Model):
     """One year of the award, from the call for nominations to the published result."""

@@ -762,20 +762,29 @@ class FinalistAdmin(SimpleHistoryAdmin):
     fields = [
         "nomination",
         "statement",
+        ("statement_sv", "statement_en"),
         "order",
         "picture",
         "picture_alt",
         "recognition",
         "recognition_statement",
+        ("recognition_statement_sv", "recognition_statement_en"),
         "shortlisted_at",
     ]
-    readonly_fields = ["nomination", "recognition", "recognition_statement", "shortlisted_at"]
+    readonly_fields = [
+        "nomination",
+        "recognition",
+        "recognition_statement",
+        "recognition_statement_sv",
+        "recognition_statement_en",
+        "shortlisted_at",
+    ]
     actions = ["publish", "unshortlist", "decide"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if obj is None or not permissions.can_shortlist(request.user, obj.nomination.competition):
-            fields += ["statement", "order"]
+            fields += ["statement", "statement_sv", "statement_en", "order"]
         if not permissions.can_set_finalist_picture(request.user):
             fields += ["picture", "picture_alt"]
         return fields
@@ -826,12 +835,15 @@ class FinalistAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         changed = set(form.changed_data)
-        if changed & {"statement", "order"}:
+        if changed & {"statement", "statement_sv", "statement_en", "order"}:
             services.finalist_set_statement(
                 finalist=obj,
                 statement=form.cleaned_data["statement"],
                 order=form.cleaned_data["order"],
                 by=request.user,
+                translations={
+                    lang: form.cleaned_data[f"statement_{lang}"] for lang in ("sv", "en")
+                },
             )
         if changed & {"picture", "picture_alt"}:
             services.finalist_set_picture(
@@ -895,6 +907,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
                     recognition=form.cleaned_data["recognition"] or Recognition.NONE,
                     statement=form.cleaned_data["statement"],
                     by=request.user,
+                    translations=form.translations(),
                 )
             except ValidationError as error:
                 form.add_error("statement", error)
@@ -979,6 +992,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
                     recognition=form.cleaned_data["recognition"] or Recognition.NONE,
                     statement=form.cleaned_data["statement"],
                     by=request.user,
+                    translations=form.translations(),
                 ),
                 gettext("Päätös kirjattu %(count)d finalistille."),
             )

@@ -95,6 +95,21 @@ class DecisionForm(forms.Form):
         help_text=_("Pakollinen voittajalle ja kunniakirjalle; näkyy tulossivulla."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    statement_sv = forms.CharField(
+        label=_("Perustelut ruotsiksi"),
+        required=False,
+        help_text=_("Vapaaehtoinen. Tyhjä näytetään ruotsinkieliselle sivulle suomeksi."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    statement_en = forms.CharField(
+        label=_("Perustelut englanniksi"),
+        required=False,
+        help_text=_("Vapaaehtoinen. Tyhjä näytetään englanninkieliselle sivulle suomeksi."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def translations(self) -> dict[str, str]:
+        return {lang: self.cleaned_data[f"statement_{lang}"] for lang in ("sv", "en")}
 
 
 class FinalistForm(forms.ModelForm):
@@ -103,7 +118,7 @@ class FinalistForm(forms.ModelForm):
 
     class Meta:
         model = Finalist
-        fields = ["statement", "order", "picture", "picture_alt"]
+        fields = ["statement", "statement_sv", "statement_en", "order", "picture", "picture_alt"]
         widgets = {"picture": forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE})}
 
     def clean_picture(self):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hyvakaytanto.models import Competition, Criterion, file_storage
+from hyvakaytanto.models import Competition, Criterion, TranslatedTextMixin, file_storage
 from hyvakaytanto.validators import single_line
 from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
 from nominations.models import Nomination
@@ -160,7 +160,7 @@ class OverallComment(models.Model):
         return f"{self.juror} – {self.nomination}"
 
 
-class Finalist(models.Model):
+class Finalist(TranslatedTextMixin, models.Model):
     """A shortlisted nomination with the jury's statement, and later the jury's decision."""
 
     nomination = models.OneToOneField(
@@ -170,6 +170,12 @@ class Finalist(models.Model):
         _("raadin perustelut"),
         blank=True,
         help_text=_("Julkaistaan finalistisivulla. Kirjoita ennen finalistien julkistamista."),
+    )
+    statement_sv = models.TextField(
+        _("raadin perustelut ruotsiksi"), blank=True, help_text=_("Tyhjä näytetään suomeksi.")
+    )
+    statement_en = models.TextField(
+        _("raadin perustelut englanniksi"), blank=True, help_text=_("Tyhjä näytetään suomeksi.")
     )
     order = models.PositiveSmallIntegerField(_("järjestys"), default=0)
     picture = models.FileField(
@@ -195,6 +201,8 @@ class Finalist(models.Model):
         _("raadin päätös"), max_length=32, choices=Recognition.choices, blank=True, default=""
     )
     recognition_statement = models.TextField(_("päätöksen perustelut"), blank=True)
+    recognition_statement_sv = models.TextField(_("päätöksen perustelut ruotsiksi"), blank=True)
+    recognition_statement_en = models.TextField(_("päätöksen perustelut englanniksi"), blank=True)
     shortlisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -296,14 +296,27 @@ def finalist_unshortlist(*, finalist: Finalist, by) -> None:
 
 
 @transaction.atomic
-def finalist_set_statement(*, finalist: Finalist, statement: str, order: int, by) -> Finalist:
-    """The chair writes a finalist's public jury statement (and its place in the list)."""
+def finalist_set_statement(
+    *,
+    finalist: Finalist,
+    statement: str,
+    order: int,
+    by,
+    translations: Mapping[str, str] | None = None,
+) -> Finalist:
+    """The chair writes a finalist's public jury statement (and its place in the list), and
+    if they wish its Swedish and English versions (``translations`` by language; an empty
+    one is shown in Finnish)."""
     competition = Competition.objects.select_for_update().get(pk=finalist.nomination.competition_id)
     if not can_shortlist(by, competition):
         raise PermissionDenied
     finalist.statement = statement.strip()
     finalist.order = order
-    finalist.save(update_fields=["statement", "order"])
+    fields = ["statement", "order"]
+    for language, text in (translations or {}).items():
+        setattr(finalist, f"statement_{language}", text.strip())
+        fields.append(f"statement_{language}")
+    finalist.save(update_fields=fields)
     return finalist
 
 
@@ -370,8 +383,16 @@ def finalists_publish(*, competition: Competition, by) -> list[Finalist]:
 
 
 @transaction.atomic
-def finalist_decide(*, finalist: Finalist, recognition: str, statement: str, by) -> Finalist:
-    """The chair records the jury's decision on a finalist after voting has closed.
+def finalist_decide(
+    *,
+    finalist: Finalist,
+    recognition: str,
+    statement: str,
+    by,
+    translations: Mapping[str, str] | None = None,
+) -> Finalist:
+    """The chair records the jury's decision on a finalist after voting has closed, with its
+    statement (and, if written, its Swedish and English versions in ``translations``).
 
     ``recognition`` is a Recognition value; NONE clears an earlier decision. Kept in history.
     """
@@ -383,8 +404,14 @@ def finalist_decide(*, finalist: Finalist, recognition: str, statement: str, by)
     if recognition != Recognition.NONE and not statement:
         raise ValidationError(_("Kirjoita päätökselle perustelut."))
     finalist.recognition = recognition
-    finalist.recognition_statement = statement if recognition != Recognition.NONE else ""
-    finalist.save(update_fields=["recognition", "recognition_statement"])
+    deciding = recognition != Recognition.NONE
+    finalist.recognition_statement = statement if deciding else ""
+    fields = ["recognition", "recognition_statement"]
+    for language in ("sv", "en"):
+        text = (translations or {}).get(language, "").strip()
+        setattr(finalist, f"recognition_statement_{language}", text if deciding else "")
+        fields.append(f"recognition_statement_{language}")
+    finalist.save(update_fields=fields)
     audit.record(
         audit.Action.DECIDED, actor=by, target=finalist.nomination, recognition=recognition.value
     )

@@ -123,3 +123,15 @@ def do_frame_cache(parser, token):
 def login_code_minutes() -> int:
     """How long an e-mailed sign-in code can be used, in minutes."""
     return settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60
+
+
+@register.filter
+def translated(obj, field: str) -> str:
+    """A text kept per language (TranslatedTextMixin) in the page's language, or Finnish."""
+    return obj.in_active_language(field)
+
+
+@register.filter
+def text_language(obj, field: str) -> str:
+    """The language of ``obj|translated:field``, for the element's ``lang`` attribute."""
+    return obj.language_of(field)

@@ -192,3 +192,48 @@ def test_the_years_own_texts_follow_the_language_and_fall_back_to_finnish(client
     assert "Föreslå en god praxis inom det sociala området." in swedish
     assert "1,000 euros and a conference trip." in english
     assert "Ehdota sosiaalialan hyvää käytäntöä." in english  # no English introduction yet
+
+
+# Finnish names that stay Finnish in every language: places and the site's own names.
+PROPER_NAMES = {"kymenlaaks"}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_translation_keeps_a_finnish_word_of_its_original(language):
+    """A translation that copies a long Finnish word of its original (in any inflection: its
+    first ten letters) left Finnish on the page, as "på Sosiaalialan asiantuntijapäivät" did."""
+    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as source:
+        catalogue = read_po(source)
+    leaks = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        stems = {
+            word[:10].lower()
+            for text in ids
+            for word in re.findall(r"[^\W\d_]+", text)
+            if len(word) >= 10
+        } - PROPER_NAMES
+        leaks += [(stem, s) for s in strings for stem in stems if stem in s.lower()]
+
+    assert leaks == []
+
+
+def test_statements_follow_the_language_and_fall_back_to_finnish_marked_as_finnish(client):
+    competition = CompetitionFactory(voting=True)
+    FinalistFactory(
+        nomination__competition=competition,
+        statement="Raati kiittää mallin vaikuttavuutta.",
+        statement_sv="Juryn berömmer modellens effekt.",
+    )
+
+    swedish = client.get("/sv/finalistit/").content.decode()
+    english = client.get("/en/finalistit/").content.decode()
+
+    assert '<blockquote class="mb-0" lang="sv"><p>Juryn berömmer modellens effekt.</p>' in swedish
+    assert "Raati kiittää" not in swedish
+    assert '<blockquote class="mb-0" lang="fi"><p>Raati kiittää mallin vaikuttavuutta.</p>' in (
+        english
+    )
