@@ -24,6 +24,13 @@ def _lines(text: str, width: int, most: int) -> list[str]:
     return lines
 
 
+def share_call(competition) -> str:
+    """The image's call to action: the vote's last day while it is on, else the year."""
+    if competition.phase == Phase.VOTING:
+        return _("Äänestä %(day)s mennessä") % {"day": last_day_text(competition.voting_closes_at)}
+    return competition.local_title
+
+
 def share_image(finalist, competition) -> bytes:
     """The practice's name, its organisations and what to do now ("Äänestä 27.2. mennessä"
     while the vote is on), in the site's colours. PNG bytes."""
@@ -41,10 +48,7 @@ def share_image(finalist, competition) -> bytes:
     for line in _lines(finalist.nomination.organisations, 52, 2):
         draw.text((80, y), line, font=body, fill=LILAC)
         y += 46
-    if competition.phase == Phase.VOTING:
-        call = _("Äänestä %(day)s mennessä") % {"day": last_day_text(competition.voting_closes_at)}
-    else:
-        call = competition.local_title
+    call = share_call(competition)
     draw.rounded_rectangle(
         (70, HEIGHT - 130, 80 + draw.textlength(call, font=body) + 30, HEIGHT - 60),
         radius=12,
