@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hyvakaytanto import audit
 from hyvakaytanto.enums import Phase
@@ -70,11 +70,11 @@ def _form_page(request, form, *, nomination=None, token=None, draft=None, status
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def nominate(request):
     competition = current_competition()
     is_open = competition is not None and competition.phase == Phase.NOMINATION
-    if not is_open and request.method == "GET":
+    if not is_open and request.method in ("GET", "HEAD"):
         return render(request, "nominations/closed.html", {"competition": competition})
     form = NominationForm(request.POST or None, request.FILES or None, criteria=criteria())
     if request.POST.get("action") == "draft":
@@ -90,8 +90,8 @@ def nominate(request):
             ),
         )
         return _form_page(request, form, status=403)
-    if request.method == "GET" or not form.is_valid():
-        return _form_page(request, form, status=200 if request.method == "GET" else 400)
+    if request.method in ("GET", "HEAD") or not form.is_valid():
+        return _form_page(request, form, status=200 if request.method in ("GET", "HEAD") else 400)
     return _submit(request, form, competition=competition)
 
 
@@ -215,7 +215,7 @@ def _draft_save_page(request, form, *, competition, draft=None, token=None):
     return redirect(saved.draft.private_url(saved.token))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def draft_page(request, token: str):
     """A draft, at its private link: the form with its texts, to go on or to send."""
     draft = draft_for_token(token)
@@ -225,7 +225,7 @@ def draft_page(request, token: str):
         return _link_not_valid(request, draft=True)
     competition = draft.competition
     is_open = competition.phase == Phase.NOMINATION
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if is_open:
             form = NominationForm(initial=draft.data, criteria=criteria())
         else:
@@ -292,7 +292,7 @@ def draft_autosave(request, token: str | None = None):
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 def nomination_detail(request, token: str):
     nomination = nomination_for_token(token)
     if nomination is None:
@@ -304,7 +304,7 @@ def nomination_detail(request, token: str):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def nomination_edit(request, token: str):
     nomination = nomination_for_token(token)
     if nomination is None:
@@ -320,13 +320,13 @@ def nomination_edit(request, token: str):
     form = NominationForm(
         request.POST or None, request.FILES or None, instance=nomination, criteria=criteria()
     )
-    if request.method == "GET" or not form.is_valid():
+    if request.method in ("GET", "HEAD") or not form.is_valid():
         return _form_page(
             request,
             form,
             nomination=nomination,
             token=token,
-            status=200 if request.method == "GET" else 400,
+            status=200 if request.method in ("GET", "HEAD") else 400,
         )
     try:
         services.nomination_update(
@@ -343,7 +343,7 @@ def nomination_edit(request, token: str):
     return redirect("nominations:detail", token=token)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def nomination_withdraw(request, token: str):
     nomination = nomination_for_token(token)
     if nomination is None:
@@ -363,7 +363,7 @@ def nomination_withdraw(request, token: str):
     return render(request, "nominations/withdraw.html", {"nomination": nomination, "token": token})
 
 
-@require_http_methods(["GET"])
+@require_safe
 def nomination_attachment(request, token: str, pk: int):
     """An attachment, for the nominator whose private link it belongs to."""
     nomination = _nomination_or_404(token)
@@ -371,7 +371,7 @@ def nomination_attachment(request, token: str, pk: int):
     return attachment_response(attachment)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def attachment_download(request, pk: int):
     """An attachment, for staff who may read nominations and have signed in with their second
     factor; a 404 for everybody else (and a line in the audit log)."""
@@ -393,7 +393,7 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def resend_link(request):
     form = ResendLinkForm(request.POST or None)
     competition = current_competition()

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import FormView
 
 from hyvakaytanto.caching import PAGE_CACHE, public_page, same_head_for_address
@@ -44,7 +44,7 @@ def _vote_limit() -> Limit:
     return Limit("vote", count=settings.VOTES_PER_CLIENT_PER_HOUR, window=timedelta(hours=1))
 
 
-@require_http_methods(["GET"])
+@require_safe
 @public_page
 def finalists(request):
     competition, published = queries.public_finalists()
@@ -94,7 +94,7 @@ def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) 
     return cards
 
 
-@require_http_methods(["GET"])
+@require_safe
 @public_page
 def finalist_detail(request, slug: str):
     """One finalist's own page, to share: the practice, the jury's statement and the vote,
@@ -118,7 +118,7 @@ def finalist_detail(request, slug: str):
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @public_page
 def finalist_image(request, slug: str):
     competition, finalist = queries.public_finalist(slug)
@@ -128,7 +128,7 @@ def finalist_image(request, slug: str):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 @same_head_for_address
 def vote_confirm(request, slug: str):
     """ "Äänestät: X. Ääntä ei voi muuttaa." The vote is cast only from this page's form."""
@@ -232,7 +232,7 @@ sign_in = SignInView.as_view()
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def account(request):
     votes = (
         Vote.objects.filter(voter=request.user)
@@ -243,7 +243,7 @@ def account(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request):
     if request.user.is_staff:
         raise PermissionDenied
