@@ -175,6 +175,8 @@ def audit() -> None:
         "dev.py",
         "manage.py",
     )
+    say("deptry: every package the code imports is declared in pyproject.toml")
+    run(BIN / "deptry", ".")
     say("pip-audit: known vulnerabilities in the installed, pinned dependencies")
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "pip-audit.json"
