@@ -70,7 +70,7 @@ def start() -> None:
     run(*manage, "migrate", "--no-input", env=env)
     run(*manage, "createcachetable", env=env)
     say("Building the demo competition (other phases: manage.py demo_data --phase review …)")
-    run(*manage, "demo_data", env=env)
+    run(*manage, "demo_data", "--accounts-to-file-only", env=env)
     say(
         "Starting the site on http://127.0.0.1:8000/ and the task queue's worker, which prints "
         "every e-mail (private links, sign-in codes) here. Stop both with Ctrl+C."

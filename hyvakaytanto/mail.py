@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends import console
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -101,6 +102,26 @@ class QueuedEmailBackend(BaseEmailBackend):
                 email_queue(message)
                 count += 1
         return count
+
+
+class ReadableConsoleBackend(console.EmailBackend):
+    """Development's delivery: each e-mail printed as a person reads it (sender, recipients,
+    subject and body in plain text), not as encoded MIME (``=?utf-8?b?…?=``)."""
+
+    def write_message(self, message):
+        self.stream.write(
+            "\n".join(
+                [
+                    f"From: {message.from_email}",
+                    f"To: {', '.join(message.to)}",
+                    f"Subject: {message.subject}",
+                    "",
+                    message.body,
+                    "-" * 79,
+                    "",
+                ]
+            )
+        )
 
 
 class DeliveryPostponed(Exception):

@@ -314,7 +314,7 @@ if "EMAIL_BACKEND" in os.environ:
     )
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "hyvakaytanto.mail.ReadableConsoleBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

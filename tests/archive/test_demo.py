@@ -3,12 +3,15 @@ accounts that exist in development only."""
 
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
+from archive.demo import ACCOUNTS_FILE
 from hyvakaytanto.checks import demo_accounts_in_production
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
@@ -147,3 +150,28 @@ def test_a_demo_account_left_behind_cannot_sign_in_with_debug_off(settings):
     assert "_auth_user_id" not in client.session
     errors = demo_accounts_in_production(None, databases=["default"])
     assert [error.id for error in errors] == ["hyvakaytanto.E001"]
+
+
+def test_dev_start_prints_the_accounts_once(settings):
+    """``python3 dev.py start`` builds the demo with its accounts to the file only, and
+    prints the file once, just before the site starts."""
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("demo_data", "--accounts-to-file-only", stdout=out)
+
+    assert "password for all" not in out.getvalue()
+    assert "password for all: hyva-kaytanto-demo" in ACCOUNTS_FILE.read_text()
+    dev = (Path(__file__).resolve().parents[2] / "dev.py").read_text()
+    assert '"demo_data", "--accounts-to-file-only"' in dev
+
+
+@pytest.mark.parametrize("phase", ["voting", "deliberation", "published"])
+def test_the_demos_votes_fall_inside_its_voting_window(settings, phase):
+    competition, _ = demo(settings, phase)
+
+    moments = list(Vote.objects.filter(competition=competition).values_list("cast_at", flat=True))
+
+    assert moments
+    assert all(competition.voting_opens_at <= m < competition.voting_closes_at for m in moments)
+    assert max(moments) <= timezone.now()

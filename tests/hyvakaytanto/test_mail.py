@@ -366,3 +366,19 @@ def test_a_deleted_voter_account_takes_its_outgoing_mail(client, delivering):
 
     assert outbox == []
     assert not OutgoingEmail.objects.exists()
+
+
+def test_development_prints_each_email_readably_in_the_console(settings, capsys):
+    settings.EMAIL_DELIVERY_BACKEND = "hyvakaytanto.mail.ReadableConsoleBackend"
+    mail.email_send(
+        subject="Ehdotuksesi on vastaanotettu – Hyvä käytäntö",
+        body="Hei Liisa,\n\nkiitos ehdotuksesta.",
+        to=["liisa@example.fi"],
+    )
+
+    run_worker()
+
+    printed = capsys.readouterr().out
+    assert "Subject: Ehdotuksesi on vastaanotettu – Hyvä käytäntö" in printed
+    assert "Hei Liisa,\n\nkiitos ehdotuksesta." in printed
+    assert "=?utf-8?" not in printed

@@ -20,8 +20,14 @@ class Command(BaseCommand):
             default=Phase.NOMINATION.value,
             help="The phase the demo year is in now (default: nomination).",
         )
+        parser.add_argument(
+            "--accounts-to-file-only",
+            action="store_true",
+            help=f"Write the demo accounts to {ACCOUNTS_FILE} without printing them "
+            "(python3 dev.py start prints them once, just before the site starts).",
+        )
 
-    def handle(self, *args, phase: str, **options):
+    def handle(self, *args, phase: str, accounts_to_file_only: bool = False, **options):
         try:
             demo = demo_year_build(phase=Phase(phase))
         except ImproperlyConfigured as error:
@@ -37,4 +43,5 @@ class Command(BaseCommand):
                 f"'{demo.competition.phase.label}'."
             )
         )
-        self.stdout.write(text)
+        if not accounts_to_file_only:
+            self.stdout.write(text)
