@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hyvakaytanto.models import Criterion
 from nominations.models import (
     ANSWER_MAX_LENGTH,
+    MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
     SUMMARY_MAX_LENGTH,
     Attachment,
@@ -66,6 +67,8 @@ def criterion_field_name(criterion: Criterion) -> str:
 
 # The optional fields a nominator fills in; the required ones carry crispy's asterisk.
 OPTIONAL_MARKED = ("innokyla_url", "attachments")
+# The ticks a draft keeps with its texts.
+CONSENT_FIELDS = ("privacy_acknowledged", "publish_consent")
 
 
 class NominationForm(forms.ModelForm):
@@ -131,6 +134,17 @@ class NominationForm(forms.ModelForm):
             "Esimerkiksi arviointiraportti. Enintään %(count)d tiedostoa, kukin enintään 10 Mt. "
             "Sallitut tyypit: %(types)s."
         ) % {"count": MAX_ATTACHMENTS, "types": ALLOWED_LABEL}
+        # The browser refuses a file over the limit before sending it (js/filelimit.js); the
+        # server checks it again (check_upload).
+        self.fields["attachments"].widget.attrs.update(
+            {
+                "data-max-bytes": MAX_ATTACHMENT_BYTES,
+                "data-too-large": gettext(
+                    "Tiedosto {name} on liian suuri ({size}): kukin liite voi olla enintään "
+                    "10 Mt. Sitä ei lähetetty. Valitse pienempi tiedosto."
+                ),
+            }
+        )
         regions = self.fields["region"].choices[1:]  # without Django's "---------"
         self.fields["region"].choices = [("", _("Valitse alue")), *regions]
         self.fields["innokyla_url"].widget.attrs["placeholder"] = "https://innokyla.fi/…"
@@ -289,9 +303,14 @@ class NominationForm(forms.ModelForm):
         return form
 
     def draft_texts(self) -> dict[str, str]:
-        """What the user typed into the form's text fields and chose as the region, as sent
-        and unchecked, for a draft (files and consents are not kept in drafts)."""
-        names = [*NOMINATION_FIELDS, *(criterion_field_name(c) for c in self.criteria)]
+        """What the user typed into the form's text fields, chose as the region and ticked
+        (the consents, as "on"), as sent and unchecked, for a draft (files are not kept in
+        drafts)."""
+        names = [
+            *NOMINATION_FIELDS,
+            *(criterion_field_name(c) for c in self.criteria),
+            *CONSENT_FIELDS,
+        ]
         return {
             name: self.data.get(self.add_prefix(name), "").replace("\r\n", "\n") for name in names
         }
