@@ -138,6 +138,17 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.method != "POST":
             if seat.done_at is not None:
                 return redirect("admin:jury_scoringnomination_changelist")
+            left = queries.next_for_juror(request.user, competition=seat.competition)
+            if left is not None:
+                messages.error(
+                    request,
+                    gettext(
+                        "Arvioimatta on vielä ehdotuksia, esimerkiksi ”%(name)s”. Merkitse "
+                        "arviointisi valmiiksi, kun olet pisteyttänyt kaikki."
+                    )
+                    % {"name": left.practice_name},
+                )
+                return redirect("admin:jury_scoringnomination_changelist")
             return TemplateResponse(
                 request,
                 "admin/jury/scoringnomination/done_confirm.html",
@@ -755,7 +766,9 @@ class FinalistAdmin(SimpleHistoryAdmin):
         "recognition",
         "decision",
     ]
-    list_filter = ["nomination__competition", "recognition"]
+    # No filter column: a year has four finalists, newest year first, and every column fits
+    # 1280 px (the year and the decision are columns of their own).
+    ordering = ["-nomination__competition__year", "order", "pk"]
     list_select_related = ["nomination__competition"]
     search_fields = ["nomination__practice_name"]
     form = FinalistForm
@@ -814,6 +827,13 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request) and super().has_view_permission(request, obj)
 
+    def get_list_display(self, request):
+        # The column of decision links only while this user records a decision.
+        years = Competition.objects.filter(pk__in=_visible_competition_ids(request))
+        if any(permissions.can_decide(request.user, c) for c in years):
+            return self.list_display
+        return [name for name in self.list_display if name != "decision"]
+
     def changelist_view(self, request, extra_context=None):
         # The columns fit 1280 px without the admin's navigation beside the table.
         return super().changelist_view(
@@ -861,9 +881,9 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def has_statement(self, finalist) -> str:
         return gettext("kyllä") if finalist.statement else gettext("puuttuu")
 
-    @admin.display(description=_("kuva"))
+    @admin.display(description=_("kuva (vapaaehtoinen)"))
     def has_picture(self, finalist) -> str:
-        return gettext("kyllä") if finalist.picture else gettext("ei (vapaaehtoinen)")
+        return gettext("kyllä") if finalist.picture else gettext("ei")
 
     @admin.display(description=_("kirjaa päätös"))
     def decision(self, finalist) -> str:

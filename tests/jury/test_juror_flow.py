@@ -302,3 +302,12 @@ def test_a_conflict_cannot_be_withdrawn_after_done(client, juror, nomination):
 
     assert 'name="withdraw_conflict"' not in page
     assert ConflictOfInterest.objects.filter(juror=juror, nomination=nomination).exists()
+
+
+def test_the_done_question_is_not_asked_while_something_is_unscored(client, juror, nomination):
+    login(client, juror)
+
+    page = client.get(reverse("admin:jury_scoringnomination_done"), follow=True)
+
+    assert "Merkitäänkö arviointisi valmiiksi?" not in text_of(page)
+    assert "Arvioimatta on vielä ehdotuksia" in text_of(page)
