@@ -223,7 +223,14 @@ def test_a_whole_year(browser, live_server):
     # The chair shortlists both and writes the statements; staff publish the finalists.
     chair = juror_pages[0]
     run_action(chair, "/admin/jury/rankingentry/", [n.pk for n in nominations], "shortlist")
-    chair.wait_for_selector("text=2 finalistia valittu.")
+    # One juror had a conflict with the second: the chair confirms that exception by name.
+    chair.wait_for_selector("text=1 finalistia valittu.")
+    chair.wait_for_selector("text=1 arvioija on ilmoittanut olevansa esteellinen")
+    screenshot(chair, "year-03-shortlist-exception")
+    chair.check(f"input[name=poikkeus_{nominations[1].pk}][value=conflicted]")
+    chair.click("input[type=submit][value='Valitse silti finalistiksi']")
+    chair.wait_for_selector("text=1 finalistia valittu.")
+    assert Finalist.objects.count() == 2
     for finalist in Finalist.objects.all():
         chair.goto(f"/admin/jury/finalist/{finalist.pk}/change/")
         chair.fill("[name=statement]", f"Raati kiittää käytäntöä {finalist.nomination}.")
