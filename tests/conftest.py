@@ -224,3 +224,13 @@ def published_year(db):
         competition=competition, by=StaffUserFactory(groups=["Viestintä"])
     )
     return competition
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The sweeps' counts of pages visited, in every run's output (tests/addresses.py)."""
+    from tests.addresses import SWEEP_REPORT
+
+    if SWEEP_REPORT:
+        terminalreporter.section("sweeps")
+        for line in SWEEP_REPORT:
+            terminalreporter.write_line(line)

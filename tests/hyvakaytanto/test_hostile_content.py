@@ -31,7 +31,7 @@ from jury import services as jury_services
 from jury.enums import JuryRole, ShortlistRule
 from jury.models import JuryMember
 from nominations.models import Nomination
-from tests.addresses import World, addresses
+from tests.addresses import SWEEP_REPORT, World, addresses
 from tests.admin_login import admin_login
 from tests.factories.voting import VoterFactory
 from voting import queries as voting_queries
@@ -281,8 +281,8 @@ def test_no_typed_text_is_live_html_on_any_page(db, settings, phase):
                 data = {"action": action, "_selected_action": pks}
                 check(swept(clients["superuser"], url, "post", data), f"action {action}")
 
-    print(
-        f"\nhostile-content sweep ({phase}): {poisoned} typed fields poisoned, "
+    SWEEP_REPORT.append(
+        f"hostile-content sweep ({phase}): {poisoned} typed fields poisoned, "
         f"{visited} HTML pages checked, {posted} forms and actions posted"
     )
     assert visited > 100
