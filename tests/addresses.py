@@ -44,6 +44,7 @@ def every_address():
         model = next((m for prefix, m in by_route.items() if route.startswith(prefix)), None)
         yield route, name, names, positional, model
 
+
 # What the sweeps visited, printed at the end of the test run (tests/conftest.py).
 SWEEP_REPORT: list[str] = []
 
