@@ -13,7 +13,7 @@ from archive.certificates import CERTIFIED_KINDS, certificate_pdf
 from archive.charts import Bar, bar_chart
 from archive.models import Award, AwardYear, ResultsPublication
 from archive.permissions import can_print_certificates, can_publish_results
-from hyvakaytanto.admin_mixins import HTTPS_URLS, ReadOnlyAdminMixin
+from hyvakaytanto.admin_mixins import HTTPS_URLS, GuardedAdmin, ReadOnlyAdminMixin
 
 
 class AwardInline(admin.TabularInline):
@@ -24,7 +24,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(AwardYear)
-class AwardYearAdmin(admin.ModelAdmin):
+class AwardYearAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["year", "awarded", "competition"]
     list_filter = ["awarded"]
     list_select_related = ["competition"]
@@ -33,7 +33,7 @@ class AwardYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["year", "kind", "practice_name", "organisation", "certificate_link"]
     list_filter = ["kind", "year"]
     list_select_related = ["year"]
@@ -71,7 +71,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultsPublication)
-class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ResultsPublicationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Publishing a year's results (with a preview) and the staff's statistics."""
 
     list_display = ["year", "title", "current_phase", "results_published_at"]
@@ -96,7 +96,10 @@ class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Julkaise tulokset (esikatselu ensin)"))
+    def has_publish_permission(self, request) -> bool:
+        return can_publish_results(request.user)
+
+    @admin.action(description=_("Julkaise tulokset (esikatselu ensin)"), permissions=["publish"])
     def publish(self, request, queryset):
         if not can_publish_results(request.user):
             raise PermissionDenied
@@ -124,7 +127,7 @@ class ResultsPublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     request, f"{competition}: {' '.join(error.messages)}", messages.ERROR
                 )
 
-    @admin.action(description=_("Peru tulosten julkaisu"))
+    @admin.action(description=_("Peru tulosten julkaisu"), permissions=["publish"])
     def unpublish(self, request, queryset):
         if not can_publish_results(request.user):
             raise PermissionDenied

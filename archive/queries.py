@@ -11,7 +11,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
@@ -96,7 +96,15 @@ def competition_statistics() -> QuerySet:
             Finalist.objects.filter(nomination__competition=OuterRef("pk")),
             "nomination__competition",
         ),
-        votes_cast=count(Vote.objects.filter(competition=OuterRef("pk")), "competition"),
+        # Nobody sees a count while the vote runs, staff included: none until it has closed.
+        votes_cast=Case(
+            When(
+                voting_closes_at__lte=Now(),
+                then=count(Vote.objects.filter(competition=OuterRef("pk")), "competition"),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
     ).order_by("-year")
 
 

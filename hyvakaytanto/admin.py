@@ -1,6 +1,7 @@
 from datetime import UTC
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -8,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import mail, services
-from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
 from hyvakaytanto.dates import last_day_text
 from hyvakaytanto.forms import CompetitionForm, SiteSettingsForm
 from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
@@ -16,7 +17,7 @@ from hyvakaytanto.permissions import can_resend_email
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
     form = CompetitionForm
     list_display = ["year", "title", "current_phase", "nomination_last_day", "voting_last_day"]
     search_fields = ["title", "year"]
@@ -72,7 +73,7 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(GuardedAdmin, admin.ModelAdmin):
     """The four criteria are fixed; staff may polish their wording, not add or remove them."""
 
     list_display = ["number", "name_fi", "name_sv", "name_en"]
@@ -86,7 +87,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, read-only (the database refuses changes too)."""
 
     list_display = ["at_utc", "actor", "action", "target", "details"]
@@ -102,7 +103,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the site has sent and what it could not: the worker tries a failed message again
     for EMAIL_RETRY_HOURS; after that it waits here for "Lähetä uudelleen"."""
 
@@ -157,7 +158,7 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(GuardedAdmin, admin.ModelAdmin):
     """One row: its list opens the row itself, which exists from its first save (until then
     the page shows the defaults)."""
 
@@ -177,6 +178,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return super().get_object(request, object_id, from_field) or SiteSettings()
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return HttpResponseRedirect(
             reverse("admin:hyvakaytanto_sitesettings_change", args=[SiteSettings.SINGLE_ROW])
         )

@@ -228,6 +228,9 @@ SITE_IDENTITY_CACHE_SECONDS = env_int("SITE_IDENTITY_CACHE_SECONDS", 60)
 # The admin asks for a password and then a code from an authenticator app (TOTP, django-otp);
 # an account without one sets it up at its first sign-in.
 OTP_TOTP_ISSUER = "Hyvä käytäntö"
+# No admin page shows another account's key or its QR code: each person sets up their own
+# app at their own first sign-in (hyvakaytanto/admin_site.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After this many wrong passwords in a row, the account's password sign-in is refused (even
 # with the right password) until staff unlock it or the lock expires (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

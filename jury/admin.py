@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hyvakaytanto import dates
-from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
 from hyvakaytanto.exports import export_response
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.templatetags.site_tags import moment
@@ -63,11 +63,17 @@ def _visible_competition_ids(request) -> list[int]:
     return request._jury_visible_ids
 
 
+def _may_in_a_visible_year(request, predicate) -> bool:
+    """Whether ``predicate(user, year)`` holds in any year the user's screens show."""
+    years = Competition.objects.filter(pk__in=_visible_competition_ids(request))
+    return any(predicate(request.user, competition) for competition in years)
+
+
 # --- The juror's own list and the scoring screen ------------------------------------------
 
 
 @admin.register(ScoringNomination)
-class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["practice_name", "organisations", "year", "my_status"]
     list_filter = ["competition"]
     search_fields = ["practice_name", "organisations"]
@@ -81,7 +87,8 @@ class ScoringNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return ["-competition__year", "position", "pk"]
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _has_seat(request)
+        # The list, and the scoring screen (its own change_view); no history page per row.
+        return obj is None and _has_seat(request)
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
@@ -376,7 +383,7 @@ def _mean_column(number: int):
 
 
 @admin.register(RankingEntry)
-class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "practice_name",
         "mean_1",
@@ -509,7 +516,12 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return bool(_visible_competition_ids(request))
+        # A list, no page per row: a nomination's own page (contact data and all) is for
+        # staff with the nominations' permission, in their own admin.
+        return obj is None and bool(_visible_competition_ids(request))
+
+    def has_shortlist_permission(self, request) -> bool:
+        return _may_in_a_visible_year(request, permissions.can_shortlist)
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
@@ -559,7 +571,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def is_finalist(self, entry) -> str:
         return gettext("finalisti") if entry.finalist_exists else ""
 
-    @admin.action(description=_("Valitse finalistiksi"))
+    @admin.action(description=_("Valitse finalistiksi"), permissions=["shortlist"])
     def shortlist(self, request, queryset):
         """Shortlist the selected nominations. One that departs from the rules (too many,
         not fully scored, a conflict) waits on a page that names each exception; the chair
@@ -657,7 +669,7 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(admin.ModelAdmin):
+class JuryMemberAdmin(GuardedAdmin, admin.ModelAdmin):
     """Staff seat jurors; the chair follows each juror's progress here."""
 
     list_display = [
@@ -691,6 +703,9 @@ class JuryMemberAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(competition__in=_visible_competition_ids(request))
 
+    def has_chair_permission(self, request) -> bool:
+        return permissions.chairs_a_year(request.user)
+
     @admin.display(description=_("pisteytetty"), ordering="scored")
     def progress(self, member) -> str:
         return f"{member.scored} / {member.nomination_total}"
@@ -703,7 +718,7 @@ class JuryMemberAdmin(admin.ModelAdmin):
     def done(self, member) -> str:
         return moment(member.done_at) if member.done_at else "–"
 
-    @admin.action(description=_("Lähetä muistutus nyt (puheenjohtaja)"))
+    @admin.action(description=_("Lähetä muistutus nyt (puheenjohtaja)"), permissions=["chair"])
     def remind(self, request, queryset):
         sent = 0
         for seat in queryset.select_related("competition", "user"):
@@ -728,7 +743,9 @@ class JuryMemberAdmin(admin.ModelAdmin):
             % {"count": sent},
         )
 
-    @admin.action(description=_("Avaa valittujen arviointi uudelleen (puheenjohtaja)"))
+    @admin.action(
+        description=_("Avaa valittujen arviointi uudelleen (puheenjohtaja)"), permissions=["chair"]
+    )
     def reopen(self, request, queryset):
         reopened = 0
         for seat in queryset.select_related("competition", "user"):
@@ -756,7 +773,7 @@ class JuryMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finalist)
-class FinalistAdmin(SimpleHistoryAdmin):
+class FinalistAdmin(GuardedAdmin, SimpleHistoryAdmin):
     list_display = [
         "nomination",
         "year",
@@ -846,9 +863,18 @@ class FinalistAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_shortlist_permission(self, request) -> bool:
+        return _may_in_a_visible_year(request, permissions.can_shortlist)
+
+    def has_decide_permission(self, request) -> bool:
+        return _may_in_a_visible_year(request, permissions.can_decide)
+
+    def has_publish_permission(self, request) -> bool:
+        return permissions.can_publish_finalists(request.user)
+
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
-            return super().has_change_permission(request)
+            return self.has_module_permission(request)
         return permissions.can_shortlist(
             request.user, obj.nomination.competition
         ) or permissions.can_set_finalist_picture(request.user)
@@ -961,7 +987,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
         if done:
             self.message_user(request, done_message % {"count": done})
 
-    @admin.action(description=_("Poista finalistien joukosta"))
+    @admin.action(description=_("Poista finalistien joukosta"), permissions=["shortlist"])
     def unshortlist(self, request, queryset):
         self._each(
             request,
@@ -970,7 +996,10 @@ class FinalistAdmin(SimpleHistoryAdmin):
             gettext("%(count)d poistettu finalisteista."),
         )
 
-    @admin.action(description=_("Julkista valittujen vuosien finalistit (esikatselu ensin)"))
+    @admin.action(
+        description=_("Julkista valittujen vuosien finalistit (esikatselu ensin)"),
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         competitions = Competition.objects.filter(pk__in=queryset.values("nomination__competition"))
         if "confirm" not in request.POST:
@@ -1000,7 +1029,9 @@ class FinalistAdmin(SimpleHistoryAdmin):
                 detail = " ".join(getattr(error, "messages", [])) or gettext("Ei oikeutta.")
                 self.message_user(request, f"{competition}: {detail}", messages.ERROR)
 
-    @admin.action(description=_("Kirjaa raadin päätös (voittaja tai kunniakirja)"))
+    @admin.action(
+        description=_("Kirjaa raadin päätös (voittaja tai kunniakirja)"), permissions=["decide"]
+    )
     def decide(self, request, queryset):
         form = DecisionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -1035,7 +1066,7 @@ class FinalistAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FeedbackRound)
-class FeedbackRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FeedbackRoundAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The years' feedback rounds (who sent them, when, how many e-mails), and for each
     published year still without one, the way to its preview and sending."""
 
@@ -1100,7 +1131,7 @@ class FeedbackRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- History, for staff ---------------------------------------------------------------------------
 
 
-class StaffHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class StaffHistoryAdmin(GuardedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only records with their history, for staff who may see every score."""
 
     def has_module_permission(self, request) -> bool:

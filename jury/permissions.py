@@ -52,6 +52,15 @@ def sits_on_a_panel(user) -> bool:
     )
 
 
+def chairs_a_year(user) -> bool:
+    """Whether the user chairs any year's panel (one query)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and JuryMember.objects.filter(user=user, role=JuryRole.CHAIR).exists()
+    )
+
+
 def can_oversee_jury(user) -> bool:
     """Staff with the ranking permission follow every year's scores and history."""
     return bool(user.is_active and user.is_staff and user.has_perm("jury.view_ranking"))

@@ -194,8 +194,12 @@ def reliability(
     cube[j, n, c] = data[:, 3]
 
     def alpha(matrix) -> float | None:
-        # Alpha needs at least two rated units with two values each.
+        # Alpha needs at least two rated units with two values each, and two different
+        # values in all (a panel that gave every nomination the same score has no spread
+        # to agree on).
         if np.sum(np.sum(~np.isnan(matrix), axis=0) >= 2) < 2:
+            return None
+        if len(np.unique(matrix[~np.isnan(matrix)])) < 2:
             return None
         return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
 

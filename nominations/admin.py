@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hyvakaytanto import audit
-from hyvakaytanto.admin_mixins import HTTPS_URLS
+from hyvakaytanto.admin_mixins import HTTPS_URLS, GuardedAdmin
 from hyvakaytanto.exports import EXPORT_FORMATS, export_response
 from hyvakaytanto.models import Competition
 from nominations import services
@@ -63,7 +63,7 @@ class CriterionAnswerInline(admin.StackedInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(GuardedAdmin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     """Nominations are the nominators' words: staff read them and rule, never rewrite them."""
 
@@ -275,7 +275,7 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NominationDraft)
-class NominationDraftAdmin(admin.ModelAdmin):
+class NominationDraftAdmin(GuardedAdmin, admin.ModelAdmin):
     """Unsent drafts, for answering a contact person's request only: who began one and when,
     never its texts on screen (the jury and the counts never see drafts). Their texts are in
     the JSON a request exports."""

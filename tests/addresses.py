@@ -109,7 +109,8 @@ def addresses(world):
             # One version of each of a few rows, as django-simple-history shows it.
             for version in model.history.order_by("-history_id")[:3]:
                 with translation.override("fi"):
-                    url = reverse(name, args=[version.pk, version.history_id])
+                    row = getattr(version, model._meta.pk.attname)
+                url = reverse(name, args=[row, version.history_id])
                 yield url, name, model
             continue
         if not names:

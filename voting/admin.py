@@ -5,14 +5,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.admin_mixins import ReadOnlyAdminMixin
+from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
 from voting import queries
 from voting.models import VoteTally
 from voting.permissions import can_view_tallies, can_view_tally
 
 
 @admin.register(VoteTally)
-class VoteTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class VoteTallyAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The count and the integrity report: only for staff with the permission, and only once
     voting has closed. Nobody sees a running count."""
 
@@ -25,7 +25,8 @@ class VoteTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return can_view_tallies(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
+        # The list and each year's report (its own change_view); no history page.
+        return obj is None and self.has_module_permission(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         competition = get_object_or_404(VoteTally, pk=object_id)
