@@ -63,10 +63,17 @@ def _visible_competition_ids(request) -> list[int]:
     return request._jury_visible_ids
 
 
-def _may_in_a_visible_year(request, predicate) -> bool:
-    """Whether ``predicate(user, year)`` holds in any year the user's screens show."""
-    years = Competition.objects.filter(pk__in=_visible_competition_ids(request))
-    return any(predicate(request.user, competition) for competition in years)
+def _chaired_years(request) -> list[Competition]:
+    """``permissions.years_chaired_by``, once per request (the admin asks for the actions
+    more than once a page)."""
+    if not hasattr(request, "_jury_chaired"):
+        request._jury_chaired = permissions.years_chaired_by(request.user)
+    return request._jury_chaired
+
+
+def _chairs_a_year_where(request, is_open) -> bool:
+    """Whether the user chairs a year in which ``is_open(year)``: the chair's actions."""
+    return any(is_open(competition) for competition in _chaired_years(request))
 
 
 # --- The juror's own list and the scoring screen ------------------------------------------
@@ -521,7 +528,7 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return obj is None and bool(_visible_competition_ids(request))
 
     def has_shortlist_permission(self, request) -> bool:
-        return _may_in_a_visible_year(request, permissions.can_shortlist)
+        return _chairs_a_year_where(request, permissions.shortlist_is_open)
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
@@ -704,7 +711,7 @@ class JuryMemberAdmin(GuardedAdmin, admin.ModelAdmin):
         return queryset.filter(competition__in=_visible_competition_ids(request))
 
     def has_chair_permission(self, request) -> bool:
-        return permissions.chairs_a_year(request.user)
+        return bool(_chaired_years(request))
 
     @admin.display(description=_("pisteytetty"), ordering="scored")
     def progress(self, member) -> str:
@@ -864,10 +871,10 @@ class FinalistAdmin(GuardedAdmin, SimpleHistoryAdmin):
         return False
 
     def has_shortlist_permission(self, request) -> bool:
-        return _may_in_a_visible_year(request, permissions.can_shortlist)
+        return _chairs_a_year_where(request, permissions.shortlist_is_open)
 
     def has_decide_permission(self, request) -> bool:
-        return _may_in_a_visible_year(request, permissions.can_decide)
+        return _chairs_a_year_where(request, permissions.decision_is_open)
 
     def has_publish_permission(self, request) -> bool:
         return permissions.can_publish_finalists(request.user)

@@ -52,12 +52,12 @@ def sits_on_a_panel(user) -> bool:
     )
 
 
-def chairs_a_year(user) -> bool:
-    """Whether the user chairs any year's panel (one query)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and JuryMember.objects.filter(user=user, role=JuryRole.CHAIR).exists()
+def years_chaired_by(user) -> list[Competition]:
+    """The years whose panel the user chairs (one query)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return []
+    return list(
+        Competition.objects.filter(jury_members__user=user, jury_members__role=JuryRole.CHAIR)
     )
 
 
@@ -88,16 +88,26 @@ def years_overseen_by(user, *, seated: bool | None = None) -> list[int]:
     return list(years.values_list("pk", flat=True))
 
 
+def shortlist_is_open(competition: Competition) -> bool:
+    """Finalists are chosen until they are published."""
+    return competition.finalists_published_at is None
+
+
+def decision_is_open(competition: Competition) -> bool:
+    """The jury's decision is recorded once voting has closed, until the results are out."""
+    return competition.phase == Phase.DELIBERATION
+
+
 def can_shortlist(user, competition: Competition) -> bool:
     """Only the year's chair shortlists, and only until the finalists are published."""
     seat = seat_for(user, competition)
-    return seat is not None and seat.is_chair and competition.finalists_published_at is None
+    return seat is not None and seat.is_chair and shortlist_is_open(competition)
 
 
 def can_decide(user, competition: Competition) -> bool:
     """The chair records the jury's decision once voting has closed, until results are out."""
     seat = seat_for(user, competition)
-    return seat is not None and seat.is_chair and competition.phase == Phase.DELIBERATION
+    return seat is not None and seat.is_chair and decision_is_open(competition)
 
 
 def can_publish_finalists(user) -> bool:

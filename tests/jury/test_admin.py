@@ -5,8 +5,9 @@ import time_machine
 from django.urls import reverse
 
 from jury.models import ConflictOfInterest, Finalist, Score
+from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
-from tests.factories.jury import FinalistFactory, JuryMemberFactory, ScoreFactory
+from tests.factories.jury import ConflictFactory, FinalistFactory, JuryMemberFactory, ScoreFactory
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 from tests.jury.conftest import login, sheet
 from tests.pages import text_of
@@ -521,3 +522,43 @@ def test_a_member_cannot_record_the_decision(client, deliberating):
     finalist.refresh_from_db()
     assert response.status_code == 404  # the year is not one a member oversees
     assert finalist.recognition == ""  # no decision
+
+
+def test_a_conflicts_history_is_gone_with_the_jurors_seat_not_a_server_error(client, staff):
+    """The seat's deletion takes its conflicts with it; their history entries answer 404."""
+    from tests.admin_login import admin_login
+
+    conflict = ConflictFactory()
+    version = ConflictOfInterest.history.get(id=conflict.pk)
+    conflict.juror.delete()
+    admin_login(client, staff)
+
+    for url in (
+        reverse("admin:jury_conflictofinterest_history", args=[conflict.pk]),
+        reverse(
+            "admin:jury_conflictofinterest_simple_history",
+            args=[conflict.pk, version.history_id],
+        ),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_panel_with_one_score_for_everything_gets_a_report_not_a_server_error(client, chair):
+    """Krippendorff's alpha has no value when every score is the same: the report says so."""
+
+    from tests.factories.jury import JuryMemberFactory, ScoreFactory
+    from tests.pages import text_of
+
+    other = JuryMemberFactory(competition=chair.competition)
+    for nomination in NominationFactory.create_batch(3, competition=chair.competition):
+        for seat in (chair, other):
+            for criterion in (1, 2, 3, 4):
+                ScoreFactory(juror=seat, nomination=nomination, criterion_id=criterion, value=3)
+    admin_login(client, chair.user)
+
+    response = client.get(
+        reverse("admin:jury_rankingentry_reliability", args=[chair.competition.pk])
+    )
+
+    assert response.status_code == 200
+    assert "ei laskettavissa" in text_of(response)
