@@ -10,6 +10,9 @@ class HyvakaytantoConfig(AppConfig):
 
     def ready(self) -> None:
         from hyvakaytanto import checks, signals  # noqa: F401  (registers checks and receivers)
+        from hyvakaytanto.storage import connect_file_owners
+
+        connect_file_owners()
 
 
 class SecureAdminConfig(admin_apps.AdminConfig):

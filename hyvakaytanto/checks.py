@@ -40,3 +40,28 @@ def demo_accounts_in_production(app_configs, databases=None, **kwargs):
             id="hyvakaytanto.E001",
         )
     ]
+
+
+@register(Tags.database)
+def orphaned_stored_files(app_configs, databases=None, **kwargs):
+    """Stored files that no row names go into every backup for nothing (and may hold a
+    person's data past its time)."""
+    if not databases:
+        return []
+    from hyvakaytanto.storage import orphaned_files
+
+    try:
+        orphans = orphaned_files()
+        count = orphans.count()
+        names = list(orphans.order_by("name").values_list("name", flat=True)[:3])
+    except DatabaseError:
+        return []
+    if not count:
+        return []
+    return [
+        Warning(
+            f"{count} stored files belong to no row, for example {', '.join(names)}.",
+            hint="Delete them with: python manage.py delete_orphaned_files",
+            id="hyvakaytanto.W002",
+        )
+    ]

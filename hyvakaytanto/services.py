@@ -1,13 +1,12 @@
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
 from hyvakaytanto.branding import forget_site_identity
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, SiteSettings
+from hyvakaytanto.storage import files_forget
 
 # Offsets of each timeline moment from the start of nominations, in days, shaped like a real
 # year: nominations in autumn, the jury over winter, the public vote in February.
@@ -120,15 +119,6 @@ def competition_mark_results_published(*, competition: Competition, at: datetime
     competition.save(update_fields=["results_published_at", "updated_at"])
 
 
-def stored_files_erase_after_commit(*, names: Iterable[str]) -> None:
-    """Erase stored pictures that a row stopped pointing to, once its change is committed
-    (a finalist's picture may show people; nothing is kept that no page shows)."""
-    names = [name for name in names if name]
-    if names:
-        storage = storages["private"]
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
-
-
 @transaction.atomic
 def site_settings_save(*, site_settings: SiteSettings) -> SiteSettings:
     """Staff change the site's identity.
@@ -140,10 +130,7 @@ def site_settings_save(*, site_settings: SiteSettings) -> SiteSettings:
     site_settings.pk = SiteSettings.SINGLE_ROW
     site_settings.save()
     if before is not None:
-        stored_files_erase_after_commit(
-            names={before.logo.name, before.icon.name}
-            - {site_settings.logo.name, site_settings.icon.name}
-        )
+        files_forget({before.logo.name, before.icon.name})
     forget_site_identity()
     transaction.on_commit(forget_site_identity)
     return site_settings

@@ -18,8 +18,8 @@ from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition, Criterion
 from hyvakaytanto.services import (
     competition_mark_finalists_published,
-    stored_files_erase_after_commit,
 )
+from hyvakaytanto.storage import files_forget
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition, ShortlistRule
 from jury.models import (
     ConflictOfInterest,
@@ -338,7 +338,7 @@ def finalist_set_picture(*, finalist: Finalist, picture, alt: str, by) -> Finali
         )
     finalist.save(update_fields=["picture", "picture_alt"])
     if before != finalist.picture.name:
-        stored_files_erase_after_commit(names=[before])
+        files_forget([before])
     return finalist
 
 

@@ -211,9 +211,7 @@ def nomination_update(
     nomination.save(update_fields=[*NOMINATION_FIELDS, "updated_at"])
     _save_answers(nomination, answers)
     for attachment in removed:
-        stored = attachment.file
-        attachment.delete()
-        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        attachment.delete()  # its stored file with it (hyvakaytanto/storage.py)
     _save_attachments(nomination, uploads)
     return nomination
 
@@ -302,9 +300,7 @@ def nomination_contact_erase(*, nomination: Nomination) -> Nomination:
     if nomination.contact_erased_at is not None:
         return nomination
     for attachment in nomination.attachments.all():
-        stored = attachment.file
-        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
-        attachment.delete()
+        attachment.delete()  # its stored file with it (hyvakaytanto/storage.py)
     if nomination.contact_email:
         mail.email_forget(address=nomination.contact_email)
     nomination.contact_name = nomination.contact_title = ""

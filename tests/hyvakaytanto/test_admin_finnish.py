@@ -92,9 +92,7 @@ def test_every_changelist_and_change_form_staff_open_is_finnish(client, demo_yea
             continue
         first = model_admin.get_queryset(_request(staff)).first()
         # Lists without a page per row (the ranking) are opened as lists only.
-        if first is not None and model_admin.has_view_or_change_permission(
-            _request(staff), first
-        ):
+        if first is not None and model_admin.has_view_or_change_permission(_request(staff), first):
             pages.append(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
             )
