@@ -88,3 +88,67 @@ def restore(database: dict, source: Path, *, into: str) -> None:
         capture_output=True,
         text=True,
     )
+
+
+def _connect(database: dict, name: str, **kwargs):
+    import psycopg
+
+    return psycopg.connect(
+        dbname=name,
+        host=database.get("HOST") or None,
+        port=database.get("PORT") or None,
+        user=database.get("USER") or None,
+        password=database.get("PASSWORD") or None,
+        connect_timeout=10,
+        **kwargs,
+    )
+
+
+def database_prepare(database: dict, *, name: str) -> None:
+    """Create the database ``name`` on the same server, or check that it is empty."""
+    from psycopg import errors, sql
+
+    with _connect(database, database["NAME"], autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            try:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except errors.InsufficientPrivilege as error:
+                raise ImproperlyConfigured(
+                    f"This account may not create databases: create {name} first "
+                    f"(createdb {name}, or CREATE DATABASE {name};) and run this again."
+                ) from error
+            return
+    with _connect(database, name) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()[0]
+    if tables:
+        raise ImproperlyConfigured(
+            f"The database {name} is not empty ({tables} tables): choose a new name."
+        )
+
+
+def database_summary(database: dict, *, name: str) -> dict[str, int]:
+    """Tables, rows and stored files in the database ``name``: what a restore brought back."""
+    from psycopg import sql
+
+    with _connect(database, name) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+        ]
+        rows = sum(
+            connection.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            ).fetchone()[0]
+            for table in tables
+        )
+        files = 0
+        if "hyvakaytanto_storedfile" in tables:
+            files = connection.execute("SELECT count(*) FROM hyvakaytanto_storedfile").fetchone()[0]
+    return {"tables": len(tables), "rows": rows, "files": files}

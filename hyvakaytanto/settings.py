@@ -114,7 +114,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 DATABASE_URL = env_str("DATABASE_URL")
 EMBEDDED_DATABASE = DATABASE_URL is None
 if EMBEDDED_DATABASE:
-    _database = embedded_database_settings(BASE_DIR / ".data" / "postgres")
+    # DATABASE_NAME runs the site on another database of the same server (a restored backup).
+    _database = embedded_database_settings(
+        BASE_DIR / ".data" / "postgres", env_str("DATABASE_NAME", "hyvakaytanto")
+    )
 else:
     _database = dj_database_url.parse(DATABASE_URL)
     if _database["ENGINE"] != "django.db.backends.postgresql":

@@ -26,12 +26,11 @@ def database_url(name: str | None = None) -> str:
 @contextmanager
 def restored_copy(tmp_path: Path):
     """Back up the test database with the documented command, restore the dump into a new
-    database with the other, and yield that database's name; dropped afterwards."""
+    database with the other (which creates it), and yield that database's name; dropped
+    afterwards."""
     dump_file = tmp_path / "hyvakaytanto.dump"
     call_command("backup_database", str(dump_file), stdout=StringIO())
-    name = f"restore_check_{secrets.token_hex(4)}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
+    name = f"restore_check_{secrets.token_hex(4)}"  # restore_database creates it
     try:
         call_command("restore_database", str(dump_file), into=name, stdout=StringIO())
         yield name

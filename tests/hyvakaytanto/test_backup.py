@@ -35,8 +35,14 @@ def test_a_backup_restores_into_a_new_database_with_every_row(tmp_path, closed_y
     AttachmentFactory()
     VoteFactory.create_batch(2)
     audit.record(audit.Action.EXPORT, target="varmuuskopiotesti")
+    file_hashes_sql = (
+        "SELECT name, encode(sha256(content), 'hex') FROM hyvakaytanto_storedfile ORDER BY name"
+    )
     with connection.cursor() as cursor:
         original = row_counts(cursor)
+        cursor.execute(file_hashes_sql)
+        original_hashes = cursor.fetchall()
+    assert len(original_hashes) == 1
     assert original["archive_award"] > 20
     assert original["voting_vote"] == 17
 
@@ -53,6 +59,9 @@ def test_a_backup_restores_into_a_new_database_with_every_row(tmp_path, closed_y
             restored.cursor() as cursor,
         ):
             assert row_counts(cursor) == original
+            # Every stored file (the attachments) byte for byte.
+            cursor.execute(file_hashes_sql)
+            assert cursor.fetchall() == original_hashes
             # The audit log's protection comes back with it.
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname = %s",
@@ -79,3 +88,29 @@ def test_backup_does_not_overwrite_an_existing_file(tmp_path):
         call_command("backup_database", str(existing))
 
     assert existing.read_text() == "an earlier backup"
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
+    dump_file = tmp_path / "x.dump"
+    dump_file.write_bytes(b"PGDMP")
+    database = settings.DATABASES["default"]
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE DATABASE "restore_not_empty"')
+    try:
+        with psycopg.connect(
+            dbname="restore_not_empty",
+            host=database["HOST"],
+            port=database["PORT"],
+            user=database["USER"],
+            password=database.get("PASSWORD") or None,
+            autocommit=True,
+        ) as other:
+            other.execute("CREATE TABLE kept (id int)")
+
+        with pytest.raises(CommandError, match="not empty"):
+            call_command("restore_database", str(dump_file), into="restore_not_empty")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute('DROP DATABASE IF EXISTS "restore_not_empty" WITH (FORCE)')
