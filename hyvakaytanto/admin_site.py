@@ -81,7 +81,7 @@ YEAR_FLOW = {
         "Finalist",
         "FeedbackRound",
     ],
-    "voting": ["VoteTally"],
+    "voting": ["VoteTally", "VoterMailbox"],
     "archive": ["ResultsPublication", "AwardYear", "Award"],
 }
 # Technical screens, by the Finnish name staff see (their own apps name them in English).

@@ -31,6 +31,7 @@ PARTITIVE = {
     "jury.rankingentry": "ehdotusta",
     "voting.vote": "ääntä",
     "voting.votetally": "kilpailuvuotta",
+    "voting.votermailbox": "äänestäjää",
     "archive.awardyear": "palkintovuotta",
     "archive.award": "tunnustusta",
     "archive.resultspublication": "kilpailuvuotta",

@@ -89,8 +89,11 @@ class VoterMailbox(models.Model):
     canonical = models.CharField(_("postilaatikko"), max_length=254, unique=True)
 
     class Meta:
-        verbose_name = _("äänestäjän postilaatikko")
-        verbose_name_plural = _("äänestäjien postilaatikot")
+        verbose_name = _("äänestäjä")
+        verbose_name_plural = _("äänestäjät")
+        permissions = [
+            ("handle_voter_requests", _("Voi viedä ja poistaa äänestäjän tiedot pyynnöstä"))
+        ]
 
     def __str__(self) -> str:
         return self.canonical

@@ -38,3 +38,8 @@ def can_view_tally(user, competition: Competition) -> bool:
     """The running count stays secret until voting has closed, and then only for staff
     with the dedicated permission (publishing the results makes it public)."""
     return can_view_tallies(user) and competition.phase in {Phase.DELIBERATION, Phase.PUBLISHED}
+
+
+def can_handle_voter_requests(user) -> bool:
+    """Communications staff answer a voter's request to see or erase their data."""
+    return bool(user.is_active and user.is_staff and user.has_perm("voting.handle_voter_requests"))

@@ -10,10 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hyvakaytanto import mail
+from hyvakaytanto import audit, mail
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.models import Competition
 from hyvakaytanto.ratelimit import pseudonym
@@ -262,16 +263,60 @@ def _new_voter(*, email: str, canonical: str):
     return user
 
 
+def voter_pseudonym(voter) -> str:
+    """How the audit log names an erased voter: a keyed hash of their mailbox, never the
+    address, so a second request about the same mailbox can be matched to the first."""
+    mailbox = getattr(voter, "mailbox", None)
+    canonical = mailbox.canonical if mailbox else voter.email.lower()
+    return "äänestäjä " + salted_hmac("voting.erased", canonical).hexdigest()[:16]
+
+
+def voter_data(voter) -> dict:
+    """Everything the site holds of one voter, for their access request."""
+    from allauth.account.models import EmailAddress
+
+    votes = Vote.objects.filter(voter=voter).select_related("competition", "finalist__nomination")
+    return {
+        "account": {
+            "email": voter.email,
+            "joined": voter.date_joined,
+            "last_login": voter.last_login,
+            "addresses": list(
+                EmailAddress.objects.filter(user=voter).values("email", "verified", "primary")
+            ),
+        },
+        "votes": [
+            {
+                "year": vote.competition.year,
+                "finalist": vote.finalist.nomination.practice_name,
+                "cast_at": vote.cast_at,
+                "receipt_code": vote.receipt_code,
+                "language": vote.language,
+            }
+            for vote in votes
+        ],
+        "kept_otherwise": "Äänestyksen verkko on tallennettu vain avainnettuna tiivisteenä.",
+    }
+
+
 @transaction.atomic
-def voter_delete_account(*, voter) -> None:
-    """A voter erases their account.
+def voter_delete_account(*, voter, by=None, request=None) -> None:
+    """A voter's account is erased: by the voter, or by staff on the voter's request (``by``).
 
     While voting is open their vote goes with it (so they could not vote twice by signing up
     again); after voting has closed the vote stays, without the voter, so the counts hold.
-    Outgoing e-mail to their address goes too.
+    Outgoing e-mail to their address goes too. The audit log records the erasure under a
+    pseudonym (``voter_pseudonym``), never the address.
     """
     if voter.is_staff:
         raise PermissionDenied
+    audit.record(
+        audit.Action.ERASED,
+        actor=by,
+        request=request if by is not None else None,
+        target=voter_pseudonym(voter),
+        on_request_to_staff=by is not None,
+    )
     now = timezone.now()
     for vote in Vote.objects.filter(voter=voter).select_related("competition"):
         if vote.competition.phase_at(now) == Phase.VOTING:

@@ -134,7 +134,7 @@ WHO_MAY: dict[str, object] = {
     "admin:app_list:hyvakaytanto": STAFF,
     "admin:app_list:nominations": STAFF,
     "admin:app_list:jury": ADMIN,
-    "admin:app_list:voting": STAFF,
+    "admin:app_list:voting": STAFF,  # the count after the vote, voters' requests
     "admin:app_list:archive": STAFF,
     "admin:app_list:otp_totp": NOBODY,
     "admin:app_list:otp_static": NOBODY,
@@ -214,6 +214,8 @@ for _model, views in {
         "decide_one": During(CHAIR, Phase.DELIBERATION),
     },
     # The count and its report, only once the vote has closed; no history page.
+    # A voter's request to see or erase their data.
+    "voting_votermailbox": {"changelist": STAFF, "change": STAFF},
     "voting_votetally": {
         "changelist": STAFF,
         "change": During(STAFF, *AFTER_THE_VOTE),
@@ -243,6 +245,8 @@ WHO_MAY |= {
     "action:jury.finalist.publish": STAFF,
     "action:jury.finalist.unshortlist": During(CHAIR, Phase.NOMINATION, Phase.REVIEW),
     "action:jury.finalist.decide": During(CHAIR, Phase.DELIBERATION),
+    "action:voting.votermailbox.export_voter_data": STAFF,
+    "action:voting.votermailbox.erase_voter": STAFF,
     "action:archive.resultspublication.publish": STAFF,
     "action:archive.resultspublication.unpublish": STAFF,
 }
