@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hyvakaytanto.models import AuditEvent
 from tests.admin_login import admin_login
-from tests.factories.voting import VoterFactory, VoteFactory, open_finalist
+from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
 from tests.pages import text_of
 from voting.models import Vote
 
