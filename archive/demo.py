@@ -46,7 +46,8 @@ from nominations.enums import Region
 from nominations.models import Nomination, NominationDraft
 from nominations.services import draft_save, nomination_submit
 from voting import services as voting_services
-from voting.models import Vote
+from voting.mailboxes import canonical_address
+from voting.models import Vote, VoterMailbox
 
 DEMO_PREFIX = DEMO_USERNAME_PREFIX
 # Published on purpose (printed for newcomers): such accounts cannot sign in with DEBUG off.
@@ -370,6 +371,7 @@ def _vote(finalists: list[Finalist]) -> None:
             voter.set_unusable_password()
             voter.save(update_fields=["password"])
             EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
+            VoterMailbox.objects.create(user=voter, canonical=canonical_address(voter.email))
             # Each from its own documentation-range address: the per-address limit holds.
             voting_services.vote_cast(
                 voter=voter, finalist_id=finalist.pk, client_address=f"192.0.2.{number}"

@@ -18,6 +18,21 @@ def grant(apps, schema_editor):
     )
 
 
+def mailboxes_for_older_voters(apps, schema_editor):
+    """Voters who signed up before mailboxes were kept get theirs, so staff find them by
+    address too (an alias of a mailbox already kept is left as it is)."""
+    from voting.mailboxes import canonical_address
+
+    User = apps.get_model("auth", "User")
+    VoterMailbox = apps.get_model("voting", "VoterMailbox")
+    taken = set(VoterMailbox.objects.values_list("canonical", flat=True))
+    for user in User.objects.filter(is_staff=False, mailbox__isnull=True).exclude(email=""):
+        canonical = canonical_address(user.email)
+        if canonical not in taken:
+            VoterMailbox.objects.create(user=user, canonical=canonical)
+            taken.add(canonical)
+
+
 def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Permission.objects.filter(
@@ -39,4 +54,5 @@ class Migration(migrations.Migration):
             options={'permissions': [('handle_voter_requests', 'Voi viedä ja poistaa äänestäjän tiedot pyynnöstä')], 'verbose_name': 'äänestäjä', 'verbose_name_plural': 'äänestäjät'},
         ),
         migrations.RunPython(grant, revoke),
+        migrations.RunPython(mailboxes_for_older_voters, migrations.RunPython.noop),
     ]
