@@ -30,6 +30,7 @@ from django.utils import timezone
 from procrastinate import BaseRetryStrategy, RetryDecision
 
 from hyvakaytanto.models import OutgoingEmail
+from hyvakaytanto.queue import defer_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def email_queue(message: EmailMessage, *, priority: int = PRIORITY_NORMAL) -> Ou
         recipients=", ".join(message.recipients())[:1000],
         message=_serialise(message),
     )
-    deliver_email.configure(priority=priority).defer(key=str(email.key))
+    defer_with_transaction(deliver_email, priority=priority, key=str(email.key))
     return email
 
 
@@ -236,7 +237,7 @@ def email_resend(*, emails: QuerySet[OutgoingEmail]) -> int:
         email.state = OutgoingEmail.State.QUEUED
         email.queued_at = timezone.now()
         email.save(update_fields=["state", "queued_at"])
-        deliver_email.defer(key=str(email.key))
+        defer_with_transaction(deliver_email, key=str(email.key))
         resent += 1
     return resent
 

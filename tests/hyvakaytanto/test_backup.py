@@ -90,7 +90,7 @@ def test_backup_does_not_overwrite_an_existing_file(tmp_path):
     assert existing.read_text() == "an earlier backup"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     dump_file = tmp_path / "x.dump"
     dump_file.write_bytes(b"PGDMP")

@@ -14,11 +14,13 @@ import pytest
 
 from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
+from tests.factories.voting import VoteFactory, open_finalist
 from tests.processes import ROOT, database_url
 from tests.smtp import SmtpServer
+from voting.models import Vote
 
 
-def worker_process(smtp: SmtpServer, log: Path) -> subprocess.Popen:
+def worker_process(smtp: SmtpServer, log: Path, **extra_env: str) -> subprocess.Popen:
     """``manage.py procrastinate worker`` on the test database, delivering to ``smtp``; a
     worker silent for two seconds counts as dead."""
     env = {
@@ -31,6 +33,7 @@ def worker_process(smtp: SmtpServer, log: Path) -> subprocess.Popen:
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_USE_TLS": "0",
         "WORKER_STALLED_SECONDS": "2",
+        **extra_env,
     }
     with log.open("w") as output:  # the child keeps its own copy of the file
         return subprocess.Popen(
@@ -92,3 +95,38 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_message_goes_exactly_on
     assert delivered_before == 20
     assert Counter(message.recipients[0] for message in smtp.received) == Counter(recipients)
     assert len(smtp.received) == 50
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_deliver_every_vote_receipt(tmp_path):
+    """Two workers of their own: one queues the receipts of 400 votes in its batch, the other
+    takes the delivery jobs as soon as they exist. Each job must find its e-mail row."""
+    finalist = open_finalist()
+    votes = VoteFactory.create_batch(400, finalist=finalist)
+    voters = Counter(vote.voter.email for vote in votes)
+
+    smtp = SmtpServer()
+    smtp.start()
+    workers = [
+        worker_process(smtp, tmp_path / f"worker-{n}.log", VOTE_RECEIPT_SECONDS="1") for n in (1, 2)
+    ]
+    try:
+        finished = wait_until(
+            lambda: (
+                len(smtp.received) >= 400
+                and not Vote.objects.filter(receipt_queued_at__isnull=True).exists()
+            ),
+            timeout=120,
+        )
+        time.sleep(2)  # anything doubled would arrive now
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers:
+            worker.wait(timeout=30)
+        smtp.stop()
+
+    logs = "\n".join((tmp_path / f"worker-{n}.log").read_text()[-2000:] for n in (1, 2))
+    assert finished, f"{len(smtp.received)} of 400 receipts delivered\n{logs}"
+    assert Counter(message.recipients[0] for message in smtp.received) == voters
+    assert not OutgoingEmail.objects.exclude(state="sent").exists()
