@@ -1,7 +1,14 @@
+import os
+import secrets
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+
+from tests.processes import ROOT, database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +35,36 @@ def test_migrate_makes_the_cache_table_a_forgotten_createcachetable_would():
     migration.create_cache_tables(apps, connection.schema_editor())
 
     assert "hyvakaytanto_cache" in connection.introspection.table_names()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_nodes_migrating_an_empty_database_at_once_both_succeed():
+    """Every node of a deployment runs ``migrate``: at the same moment, they take turns."""
+    name = f"migrate_race_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hyvakaytanto.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": database_url(name),
+    }
+    try:
+        nodes = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "migrate", "--noinput"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for _node in range(2)
+        ]
+        outputs = [node.communicate(timeout=300)[0] for node in nodes]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert [node.returncode for node in nodes] == [0, 0], "\n".join(o[-1500:] for o in outputs)
+    assert any("No migrations to apply" in output for output in outputs)

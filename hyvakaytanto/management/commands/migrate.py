@@ -1,0 +1,28 @@
+"""``migrate`` that every node of a deployment may run at once.
+
+Two processes migrating one database at the same moment both try to create the same tables
+and content types, and one fails. Here each first takes a PostgreSQL advisory lock: one
+migrates, the others wait for it and then find nothing left to do.
+"""
+
+from django.core.management.commands.migrate import Command as DjangoMigrate
+from django.db import connections
+
+# This site's own lock number (any constant that no other code on the server uses).
+MIGRATE_LOCK = 4_402_711
+
+
+class Command(DjangoMigrate):
+    help = DjangoMigrate.help + " Several processes may run it at once: they take turns."
+
+    def handle(self, *args, **options):
+        connection = connections[options["database"]]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+        try:
+            return super().handle(*args, **options)
+        finally:
+            # A connection closed on the way has released its lock already.
+            if connection.connection is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
