@@ -24,7 +24,8 @@ class VoterAccountAdapter(DefaultAccountAdapter):
         """The client as the site's own rate limits see it (``ratelimit.client_address``): an
         X-Forwarded-For shorter than TRUSTED_PROXY_COUNT falls back to the connection's
         address rather than failing the sign-in."""
-        return client_address(request) or "0.0.0.0"  # noqa: S104 - a key for limits, not a bind
+        # Only a key for the rate limits: a request without any address shares one.
+        return client_address(request) or "unknown"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Nothing from the voters' sign-in reaches a staff or jury address: no code, no
