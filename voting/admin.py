@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
@@ -80,7 +81,13 @@ class VoterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Only voters: a staff account has no mailbox row, but never show one by mistake.
-        return super().get_queryset(request).filter(user__is_staff=False)
+        # The years each voted, in the list's one query.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__is_staff=False)
+            .annotate(years=ArrayAgg("user__votes__competition__year", default=[]))
+        )
 
     @admin.display(description=_("liittynyt"), ordering="user__date_joined")
     def joined(self, mailbox) -> str:
@@ -88,8 +95,8 @@ class VoterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("äänestänyt vuosina"))
     def years_voted(self, mailbox) -> str:
-        years = mailbox.user.votes.values_list("competition__year", flat=True)
-        return ", ".join(str(year) for year in sorted(years)) or "–"
+        years = sorted(year for year in mailbox.years if year is not None)
+        return ", ".join(str(year) for year in years) or "–"
 
     @admin.action(
         description=_("Vie äänestäjän kaikki tiedot (JSON, tietopyyntö)"),

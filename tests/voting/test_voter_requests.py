@@ -110,3 +110,17 @@ def test_a_voters_own_erasure_is_audited_without_their_address(client):
 def test_a_juror_has_no_voter_screen(client, juror_seat):
     admin_login(client, juror_seat.user)
     assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_the_voter_list_takes_the_same_queries_for_many_voters(
+    client, staff, django_assert_max_num_queries
+):
+    finalist = open_finalist()
+    VoteFactory.create_batch(30, finalist=finalist)
+    admin_login(client, staff)
+    client.get(reverse(CHANGELIST))  # the session and the permissions, once
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(CHANGELIST))
+
+    assert str(finalist.nomination.competition.year) in text_of(response)
