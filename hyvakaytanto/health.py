@@ -4,7 +4,8 @@ Each check is one cheap query and reports counts and ages only, never personal d
 
 - the database answers;
 - the task queue is being worked: no job due to run has waited QUEUE_STALE_MINUTES;
-- e-mail goes out: no message has waited for delivery MAIL_UNSENT_ALERT_MINUTES;
+- e-mail goes out: no message has waited for delivery MAIL_UNSENT_ALERT_MINUTES, and none
+  has been without a delivery job for EMAIL_ORPHAN_MINUTES;
 - the attachments' storage answers.
 
 Any failure answers 503. ``/health/web/`` checks only the database and the storage, for a
@@ -27,6 +28,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
+from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
 
 
@@ -72,6 +74,9 @@ class UnsentMail(_OwnConnection, HealthCheck):
         if oldest and now - oldest > timedelta(minutes=settings.MAIL_UNSENT_ALERT_MINUTES):
             minutes = int((now - oldest).total_seconds() // 60)
             raise ServiceUnavailable(f"the oldest undelivered e-mail has waited {minutes} min")
+        orphans = mail.orphaned_emails(now=now).count()
+        if orphans:
+            raise ServiceUnavailable(f"{orphans} queued e-mail(s) have no delivery job")
 
 
 @dataclasses.dataclass

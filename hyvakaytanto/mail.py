@@ -10,6 +10,12 @@ The worker runs ``email_deliver``, which hands the message to ``EMAIL_DELIVERY_B
 (SMTP in production, the console in development). A failed send is retried with a growing
 delay, at most an hour apart, for EMAIL_RETRY_HOURS; then the message is marked failed and
 staff can send it again from the admin (``email_resend``).
+
+A job never ends as a success without its message: one that finds no row (it could only
+have been deferred outside the row's transaction) retries for EMAIL_MISSING_RETRY_SECONDS,
+then fails and logs an error. Rows deleted on purpose (``email_forget``) take their waiting
+jobs with them. And ``email_requeue_orphans`` (every minute, in the worker) gives a new job
+to any queued row left without one for EMAIL_ORPHAN_MINUTES, which ``/health/`` reports.
 """
 
 import base64
@@ -23,14 +29,17 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends import console
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 from procrastinate import BaseRetryStrategy, RetryDecision
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from hyvakaytanto.models import OutgoingEmail
-from hyvakaytanto.queue import defer_with_transaction
+from hyvakaytanto.queue import cancel_waiting_jobs, defer_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +47,10 @@ logger = logging.getLogger(__name__)
 PRIORITY_NORMAL = 0
 PRIORITY_BULK = -10
 MAX_RETRY_DELAY_SECONDS = 3600
+# A delivery job that finds no message asks again this often, in case the row's
+# transaction has not committed yet.
+MISSING_RETRY_DELAY_SECONDS = 5
+DELIVERY_TASK = "deliver_email"
 
 
 def one_line(text: str) -> str:
@@ -137,7 +150,26 @@ class DeliveryRetry(BaseRetryStrategy):
     """
 
     def get_retry_decision(self, *, exception: BaseException, job) -> RetryDecision | None:
+        if isinstance(exception, MessageMissing):
+            waited = job.attempts * MISSING_RETRY_DELAY_SECONDS
+            if waited < settings.EMAIL_MISSING_RETRY_SECONDS:
+                return RetryDecision(retry_in={"seconds": MISSING_RETRY_DELAY_SECONDS})
+            logger.error(
+                "Delivery job for e-mail %s found no message in %d attempt(s); the job fails "
+                "(a job deferred outside its row's transaction?)",
+                exception.key,
+                job.attempts + 1,
+            )
+            return None
         return RetryDecision(retry_in={"seconds": retry_delay(job.attempts)})
+
+
+class MessageMissing(Exception):
+    """A delivery job found no row for its message: it must not end as a success."""
+
+    def __init__(self, key: str):
+        super().__init__(f"no queued e-mail {key}")
+        self.key = key
 
 
 def retry_delay(attempts: int) -> int:
@@ -154,12 +186,15 @@ def email_deliver(*, key: str) -> bool:
 
     Side effects: the row becomes SENT and loses its message; on failure its attempt count and
     error are recorded, and DeliveryPostponed is raised until EMAIL_RETRY_HOURS have passed
-    since it was queued, after which the row is FAILED for staff to send again.
+    since it was queued, after which the row is FAILED for staff to send again. No row at all
+    raises MessageMissing, which the job retries and then fails on.
     """
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.select_for_update().filter(key=key).first()
-            if email is None or email.state != OutgoingEmail.State.QUEUED:
+            if email is None:
+                raise MessageMissing(key)
+            if email.state != OutgoingEmail.State.QUEUED:
                 return False
             connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
             connection.send_messages([_deserialise(email.message, key=email.key)])
@@ -170,6 +205,8 @@ def email_deliver(*, key: str) -> bool:
             email.last_error = ""
             email.save(update_fields=["state", "sent_at", "attempts", "message", "last_error"])
             return True
+    except MessageMissing:
+        raise
     except Exception as error:
         _record_failure(key, error)
         raise
@@ -296,7 +333,62 @@ def email_prune(*, now) -> int:
     return sent.delete()[0] + failed.delete()[0]
 
 
+@transaction.atomic
 def email_forget(*, address: str) -> int:
     """Delete every outgoing message to ``address`` (an erasure request, a deleted account):
-    what is still waiting is not sent, and no row keeps the address. The number deleted."""
-    return OutgoingEmail.objects.filter(recipients__iexact=address.strip()).delete()[0]
+    what is still waiting is not sent, and no row keeps the address. The number deleted.
+
+    Side effects: the waiting delivery jobs of those messages are deleted with them, so that
+    none of them looks for its message and fails."""
+    emails = OutgoingEmail.objects.filter(recipients__iexact=address.strip())
+    keys = [str(key) for key in emails.values_list("key", flat=True)]
+    if keys:
+        waiting = _delivery_jobs(status="todo").filter(args__key__in=keys)
+        cancel_waiting_jobs(waiting.values_list("id", flat=True))
+    return emails.delete()[0]
+
+
+def _delivery_jobs(*, status: str | None = None) -> QuerySet[ProcrastinateJob]:
+    jobs = ProcrastinateJob.objects.filter(task_name=DELIVERY_TASK)
+    return jobs.filter(status=status) if status else jobs
+
+
+def orphaned_emails(*, now) -> QuerySet[OutgoingEmail]:
+    """Queued messages with no delivery job waiting or running, queued more than
+    EMAIL_ORPHAN_MINUTES ago (so that a row whose job is being written is not counted)."""
+    waiting = (
+        _delivery_jobs()
+        .filter(status__in=["todo", "doing"])
+        .annotate(email_key=KeyTextTransform("key", "args"))
+        .filter(email_key=Cast(OuterRef("key"), output_field=TextField()))
+    )
+    return OutgoingEmail.objects.filter(
+        state=OutgoingEmail.State.QUEUED,
+        queued_at__lte=now - timedelta(minutes=settings.EMAIL_ORPHAN_MINUTES),
+    ).exclude(Exists(waiting))
+
+
+def email_requeue_orphans(*, now=None) -> int:
+    """Give a new delivery job to each queued message left without one (``orphaned_emails``);
+    how many. Each row is locked while its job is written, so two workers sweeping at once
+    queue it once."""
+    from hyvakaytanto.tasks import deliver_email
+
+    now = now or timezone.now()
+    requeued = 0
+    for key in list(orphaned_emails(now=now).values_list("key", flat=True)):
+        with transaction.atomic():
+            row = (
+                orphaned_emails(now=now)
+                .select_for_update(skip_locked=True)
+                .filter(key=key)
+                .values_list("key", flat=True)
+                .first()
+            )
+            if row is None:
+                continue
+            defer_with_transaction(deliver_email, key=str(row))
+            requeued += 1
+    if requeued:
+        logger.error("%d queued e-mail(s) had no delivery job; queued again", requeued)
+    return requeued

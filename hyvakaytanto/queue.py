@@ -24,3 +24,9 @@ def defer_with_transaction(task: Task, *, priority: int | None = None, **task_kw
         queueing_lock=task.queueing_lock,
         priority=priority if priority is not None else task.priority,
     ).defer(**task_kwargs)
+
+
+def cancel_waiting_jobs(job_ids) -> int:
+    """Delete the jobs ``job_ids`` that no worker has started, in the current transaction;
+    how many went. A job already running is left to finish."""
+    return sum(_on_django.cancel_job_by_id(job_id, delete_job=True) for job_id in job_ids)

@@ -359,6 +359,12 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 # and when the oldest undelivered e-mail is older than MAIL_UNSENT_ALERT_MINUTES.
 QUEUE_STALE_MINUTES = env_int("QUEUE_STALE_MINUTES", 5)
 MAIL_UNSENT_ALERT_MINUTES = env_int("MAIL_UNSENT_ALERT_MINUTES", 60)
+# A queued e-mail with no delivery job for this many minutes gets a new one (every minute, in
+# the worker) and fails /health/ until it has; a delivery job that finds no e-mail row keeps
+# looking for EMAIL_MISSING_RETRY_SECONDS, then fails with an error in the log
+# (hyvakaytanto/mail.py).
+EMAIL_ORPHAN_MINUTES = env_int("EMAIL_ORPHAN_MINUTES", 3)
+EMAIL_MISSING_RETRY_SECONDS = env_int("EMAIL_MISSING_RETRY_SECONDS", 60)
 
 # --- Error reporting ------------------------------------------------------------------------
 # Optional: with SENTRY_DSN set, errors go to Sentry without personal data (no user, address,

@@ -22,6 +22,15 @@ async def deliver_email(*, key: str) -> None:
         await sync_to_async(mail.email_deliver)(key=key)
     except mail.GaveUp:
         return
+    # mail.MessageMissing goes on to the retry strategy: retried a while, then failed.
+
+
+@app.periodic(cron="* * * * *", periodic_id="requeue_orphaned_emails")
+@app.task(name="requeue_orphaned_emails", queueing_lock="requeue_orphaned_emails")
+async def requeue_orphaned_emails(timestamp: int) -> None:
+    """Every minute: a new delivery job for each queued e-mail that has none
+    (``mail.email_requeue_orphans``)."""
+    await sync_to_async(mail.email_requeue_orphans)()
 
 
 @app.periodic(cron="15 3 * * *", periodic_id="apply_retention")

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
+from hyvakaytanto.queue import cancel_waiting_jobs
 from hyvakaytanto.tasks import deliver_email
 from tests.hyvakaytanto.test_resilience import Outage
 from tests.queue import empty_queue
@@ -80,3 +82,23 @@ def test_database_down_answers_503(client):
     assert response.status_code == 503
     assert web.status_code == 503
     assert "Database(alias='default'): OK" not in response.content.decode()
+
+
+def test_a_queued_message_left_without_a_job_answers_503_until_the_sweep_queues_it(client):
+    queued = mail.email_send(subject="Hei", body="Viesti.", to=["a@example.fi"])
+    jobs = ProcrastinateJob.objects.filter(task_name="deliver_email")
+    cancel_waiting_jobs(jobs.values_list("id", flat=True))  # as a lost job would leave it
+    OutgoingEmail.objects.filter(pk=queued.pk).update(
+        queued_at=timezone.now() - timedelta(minutes=4)
+    )
+
+    before = client.get("/health/", HTTP_ACCEPT="text/plain")
+    requeued = mail.email_requeue_orphans()
+    again = mail.email_requeue_orphans()  # a second worker's sweep finds nothing to do
+    after = client.get("/health/", HTTP_ACCEPT="text/plain")
+
+    assert before.status_code == 503
+    assert "1 queued e-mail(s) have no delivery job" in before.content.decode()
+    assert (requeued, again) == (1, 0)
+    assert list(jobs.values_list("args__key", flat=True)) == [str(queued.key)]
+    assert after.status_code == 200

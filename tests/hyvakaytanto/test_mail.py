@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.exceptions import ConnectorException
 
 from hyvakaytanto import mail
@@ -24,7 +25,7 @@ from tests.factories.jury import FinalistFactory, StaffUserFactory
 from tests.factories.nominations import NominationFactory
 from tests.factories.voting import VoteFactory, VoterFactory
 from tests.nominations.conftest import valid_form_data
-from tests.queue import run_worker
+from tests.queue import empty_queue, run_worker
 from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
@@ -343,6 +344,30 @@ def test_a_message_and_its_job_are_written_together_or_not_at_all():
     assert not OutgoingEmail.objects.exists()
 
 
+@committing
+def test_a_delivery_job_that_finds_no_message_retries_then_fails_loudly(settings, caplog):
+    from hyvakaytanto.queue import defer_with_transaction
+    from hyvakaytanto.tasks import deliver_email
+
+    settings.EMAIL_MISSING_RETRY_SECONDS = mail.MISSING_RETRY_DELAY_SECONDS
+    key = "00000000-0000-0000-0000-00000000abcd"
+    with transaction.atomic():
+        defer_with_transaction(deliver_email, key=key)
+    jobs = ProcrastinateJob.objects.filter(task_name="deliver_email")
+
+    try:
+        run_worker()
+        first = jobs.values("status", "attempts").get()
+        work_until(lambda: jobs.get().status != "todo")
+        last = jobs.get().status
+    finally:
+        empty_queue()
+
+    assert first == {"status": "todo", "attempts": 1}  # asks again: the row may be committing
+    assert last == "failed"  # never a success without its message
+    assert f"Delivery job for e-mail {key} found no message in 2 attempt(s)" in caplog.text
+
+
 def test_erasing_a_contact_person_deletes_their_outgoing_mail(delivering):
     nomination = NominationFactory(contact_email="poistettava@kunta.example")
     other = mail.email_send(subject="Muille", body=".", to=["joku@kunta.example"])
@@ -353,6 +378,8 @@ def test_erasing_a_contact_person_deletes_their_outgoing_mail(delivering):
 
     assert [m.to for m in outbox] == [["joku@kunta.example"]]
     assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [other.pk]
+    # The erased message's job went with it: none is left to look for it and fail.
+    assert not ProcrastinateJob.objects.filter(task_name="deliver_email").exists()
 
 
 def test_a_deleted_voter_account_takes_its_outgoing_mail(client, delivering):
@@ -366,6 +393,7 @@ def test_a_deleted_voter_account_takes_its_outgoing_mail(client, delivering):
 
     assert outbox == []
     assert not OutgoingEmail.objects.exists()
+    assert not ProcrastinateJob.objects.filter(task_name="deliver_email").exists()
 
 
 def test_development_prints_each_email_readably_in_the_console(settings, capsys):

@@ -14,8 +14,13 @@ import pytest
 
 from hyvakaytanto import mail
 from hyvakaytanto.models import OutgoingEmail
+from jury.tasks import send_scoring_reminders
+from tests.factories.hyvakaytanto import CompetitionFactory
+from tests.factories.jury import JuryMemberFactory
+from tests.factories.nominations import NominationFactory
 from tests.factories.voting import VoteFactory, open_finalist
 from tests.processes import ROOT, database_url
+from tests.queue import empty_queue
 from tests.smtp import SmtpServer
 from voting.models import Vote
 
@@ -130,3 +135,58 @@ def test_two_workers_deliver_every_vote_receipt(tmp_path):
     assert finished, f"{len(smtp.received)} of 400 receipts delivered\n{logs}"
     assert Counter(message.recipients[0] for message in smtp.received) == voters
     assert not OutgoingEmail.objects.exclude(state="sent").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_one_killed_mid_batch_deliver_every_receipt_and_reminder(tmp_path):
+    """Two workers of their own deliver the receipts of 400 votes and the jury's reminders;
+    one is SIGKILLed in the middle and restarted, as its service manager would. Nothing is
+    lost; a message can go twice only if it was with the mail server when its worker died
+    (the documented at-least-once window: one message per kill)."""
+    finalist = open_finalist()
+    votes = VoteFactory.create_batch(400, finalist=finalist)
+    scoring = CompetitionFactory(review=True)
+    NominationFactory.create_batch(2, competition=scoring)
+    jurors = JuryMemberFactory.create_batch(30, competition=scoring)
+    expected = Counter(vote.voter.email for vote in votes) + Counter(
+        seat.user.email for seat in jurors
+    )
+    send_scoring_reminders.defer(timestamp=0)
+
+    smtp = SmtpServer()
+    smtp.start()
+    env = {"VOTE_RECEIPT_SECONDS": "1", "JURY_REMINDER_DAYS": "400"}
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2, 3)]
+    workers = [worker_process(smtp, logs[n], **env) for n in (0, 1)]
+    try:
+        assert wait_until(lambda: len(smtp.received) >= 150, timeout=120), logs[0].read_text()
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        received_at_kill = len(smtp.received)
+        time.sleep(2)
+        workers.append(worker_process(smtp, logs[2], **env))
+        finished = wait_until(
+            lambda: (
+                len(smtp.received) >= sum(expected.values())
+                and not OutgoingEmail.objects.exclude(state="sent").exists()
+                and not Vote.objects.filter(receipt_queued_at__isnull=True).exists()
+            ),
+            timeout=180,
+        )
+        time.sleep(3)  # anything doubled would arrive now
+    finally:
+        for worker in workers[1:]:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers[1:]:
+            worker.wait(timeout=30)
+        smtp.stop()
+        empty_queue()
+
+    told = "\n".join(log.read_text()[-2000:] for log in logs)
+    delivered = Counter(message.recipients[0] for message in smtp.received)
+    assert finished, f"{len(smtp.received)} of {sum(expected.values())} delivered\n{told}"
+    assert received_at_kill < sum(expected.values())  # the kill came in the middle
+    assert not expected - delivered  # nothing missing
+    assert set(delivered) == set(expected)  # nothing to anyone else
+    assert sum((delivered - expected).values()) <= 1  # at most the one in flight
+    assert workers[0].returncode == -signal.SIGKILL
