@@ -65,3 +65,28 @@ def orphaned_stored_files(app_configs, databases=None, **kwargs):
             id="hyvakaytanto.W002",
         )
     ]
+
+
+@register(deploy=True)
+def same_secret_key_as_the_other_nodes(app_configs, **kwargs):
+    """Every node must sign with the key the others use (``hyvakaytanto.deployment``). Read
+    even without ``--database``: a node with the wrong key must not pass ``check --deploy``."""
+    from hyvakaytanto.deployment import key_fingerprint_mismatch
+
+    mismatch = key_fingerprint_mismatch()
+    if mismatch is None:
+        return []
+    recorded, ours = mismatch
+    return [
+        Error(
+            f"This node's SECRET_KEY is not the one the deployment uses (fingerprint {ours}; "
+            f"the database has {recorded}). Its visitors' sessions, signed links and receipt "
+            "codes will not be recognised by the other nodes.",
+            hint=(
+                "Give this node the SECRET_KEY of the other nodes. If the key was changed on "
+                "purpose, put the old key in SECRET_KEY_FALLBACKS on every node and run "
+                "`manage.py migrate` with the new one to record it."
+            ),
+            id="hyvakaytanto.E002",
+        )
+    ]

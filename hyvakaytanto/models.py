@@ -478,3 +478,23 @@ class SiteSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Sivuston asetukset"))
+
+
+class KeyFingerprint(models.Model):
+    """A keyed fingerprint of the SECRET_KEY the deployment's nodes share, written by
+    ``migrate`` (``hyvakaytanto.deployment``): a node with another key is found by
+    ``manage.py check --deploy``. The key itself cannot be recovered from it."""
+
+    SINGLE_ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_ROW, editable=False)
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="key_fingerprint_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.fingerprint

@@ -26,6 +26,9 @@ if SECRET_KEY is None:
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"  # noqa: S105
 elif SECRET_KEY.startswith("change-me") and not DEBUG:
     raise ImproperlyConfigured("SECRET_KEY is still the example from .env.example; generate one.")
+# Every node of a deployment uses the same key (``manage.py check --deploy`` compares it with
+# the one recorded by ``migrate``). To change it, the old one goes here, comma-separated.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

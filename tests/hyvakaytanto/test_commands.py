@@ -48,6 +48,7 @@ def test_two_nodes_migrating_an_empty_database_at_once_both_succeed():
         "DJANGO_SETTINGS_MODULE": "hyvakaytanto.settings",
         "DEBUG": "1",
         "DATABASE_URL": database_url(name),
+        "SECRET_KEY": "the-deployments-key-" + "k" * 40,
     }
     try:
         nodes = [
@@ -62,9 +63,39 @@ def test_two_nodes_migrating_an_empty_database_at_once_both_succeed():
             for _node in range(2)
         ]
         outputs = [node.communicate(timeout=300)[0] for node in nodes]
+
+        def manage(*command, **changed):
+            return subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env={**env, **changed},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+
+        # Both nodes ran with the deployment's key; a third node with another key is found.
+        same = manage("check", "--deploy")
+        other = manage("check", "--deploy", SECRET_KEY="another-nodes-key-" + "x" * 40)
+        # A key changed on purpose, the old one kept as a fallback, is recorded by migrate;
+        # then a node left on the old key is the one reported.
+        rotated = manage(
+            "migrate",
+            "--noinput",
+            SECRET_KEY="the-new-key-" + "y" * 40,
+            SECRET_KEY_FALLBACKS=env["SECRET_KEY"],
+        )
+        left_behind = manage("check", "--deploy")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     assert [node.returncode for node in nodes] == [0, 0], "\n".join(o[-1500:] for o in outputs)
     assert any("No migrations to apply" in output for output in outputs)
+    assert "hyvakaytanto.E002" not in same.stderr + same.stdout
+    assert other.returncode == 1
+    assert "hyvakaytanto.E002" in other.stderr
+    assert "SECRET_KEY is not the one the deployment uses" in other.stderr
+    assert "The new SECRET_KEY is recorded" in rotated.stdout
+    assert left_behind.returncode == 1
+    assert "hyvakaytanto.E002" in left_behind.stderr

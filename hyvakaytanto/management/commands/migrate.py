@@ -3,6 +3,9 @@
 Two processes migrating one database at the same moment both try to create the same tables
 and content types, and one fails. Here each first takes a PostgreSQL advisory lock: one
 migrates, the others wait for it and then find nothing left to do.
+
+Afterwards it records the fingerprint of this node's SECRET_KEY, which ``check --deploy``
+compares on every node (``hyvakaytanto.deployment``).
 """
 
 from django.core.management.commands.migrate import Command as DjangoMigrate
@@ -20,9 +23,25 @@ class Command(DjangoMigrate):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
         try:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            if not options["plan"] and not options["check_unapplied"]:
+                self._record_key()
         finally:
             # A connection closed on the way has released its lock already.
             if connection.connection is not None:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
+
+    def _record_key(self) -> None:
+        from hyvakaytanto.deployment import key_fingerprint_record
+
+        outcome = key_fingerprint_record()
+        if outcome == "rotated":
+            self.stdout.write("The new SECRET_KEY is recorded as the deployment's key.")
+        elif outcome == "different":
+            self.stderr.write(
+                self.style.WARNING(
+                    "This node's SECRET_KEY is not the one the deployment uses; "
+                    "`manage.py check --deploy` says what to do."
+                )
+            )
