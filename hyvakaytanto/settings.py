@@ -131,13 +131,48 @@ _database.setdefault("OPTIONS", {})["pool"] = {
     "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
     "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
 }
+# DATABASE_POOLER says what stands between the app and PostgreSQL: "none" (the app's own pool
+# connects directly), "session" (PgBouncer in session mode) or "transaction" (PgBouncer in
+# transaction mode: a connection is someone else's after each transaction). In transaction
+# mode statements cannot stay prepared and cursors cannot outlive a transaction, so both are
+# off, and the worker must connect directly with WORKER_DATABASE_URL: its LISTEN/NOTIFY does
+# not pass the pooler (without it, a sign-in code waits for the worker's next poll). A wrong
+# combination refuses to start (docs/OPERATIONS.md, PgBouncer).
+DATABASE_POOLER = env_str("DATABASE_POOLER", "none")
+if DATABASE_POOLER not in {"none", "session", "transaction"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r}: use none, session or transaction."
+    )
+_TRANSACTION_POOLER = DATABASE_POOLER == "transaction"
+WORKER_DATABASE_URL = env_str("WORKER_DATABASE_URL")
+if _TRANSACTION_POOLER:
+    if env_bool("DATABASE_PREPARED_STATEMENTS", default=False):
+        raise ImproperlyConfigured(
+            "DATABASE_PREPARED_STATEMENTS=true cannot work with DATABASE_POOLER=transaction: "
+            "the pooler hands a prepared statement's connection to another request. Remove "
+            "DATABASE_PREPARED_STATEMENTS, or set DATABASE_POOLER to match the pooler."
+        )
+    if not env_bool("DISABLE_SERVER_SIDE_CURSORS", default=True):
+        raise ImproperlyConfigured(
+            "DISABLE_SERVER_SIDE_CURSORS=false cannot work with DATABASE_POOLER=transaction: "
+            "a cursor does not outlive its transaction's connection. Remove it."
+        )
+    if WORKER_DATABASE_URL is None:
+        raise ImproperlyConfigured(
+            "DATABASE_POOLER=transaction needs WORKER_DATABASE_URL: the worker's LISTEN/NOTIFY "
+            "does not pass a transaction pooler, so the worker connects to PostgreSQL directly."
+        )
 # Parameters bound on the server and statements prepared after a few uses on a connection:
 # PostgreSQL then parses and plans each of the vote's few statements once per connection, not
-# once per request (it halved the database's CPU per vote; see README, Benchmarks). Turn it
-# off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
-# before 1.21).
-if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+# once per request (it halved the database's CPU per vote; bench/README.md). Off behind a
+# transaction pooler, and where DATABASE_PREPARED_STATEMENTS=false.
+if env_bool("DATABASE_PREPARED_STATEMENTS", default=not _TRANSACTION_POOLER):
     _database["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
+else:
+    _database["OPTIONS"]["prepare_threshold"] = None
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=_TRANSACTION_POOLER
+)
 # Django's PostgreSQL backend whose pool checks each connection as it hands it out, so that
 # after a database restart no request gets a connection the server has already closed. The
 # check costs a round trip only when the server has ended the connection: not one per request
@@ -145,6 +180,16 @@ if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
 _database["ENGINE"] = "hyvakaytanto.database"
 _database["CONN_HEALTH_CHECKS"] = False
 DATABASES = {"default": _database}
+# The worker's own connection to the queue (listening for new jobs), straight to PostgreSQL
+# when WORKER_DATABASE_URL is set; the tasks' own work goes through "default".
+PROCRASTINATE_DATABASE_ALIAS = "default"
+if WORKER_DATABASE_URL is not None:
+    _worker = dj_database_url.parse(WORKER_DATABASE_URL)
+    if _worker["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("WORKER_DATABASE_URL must point to PostgreSQL (postgres://…).")
+    _worker["TEST"] = {"MIRROR": "default"}
+    DATABASES["worker"] = _worker
+    PROCRASTINATE_DATABASE_ALIAS = "worker"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -87,6 +87,56 @@ def test_prepared_statements_are_on_unless_switched_off(value, expected):
     assert result.stdout.strip() == expected
 
 
+@pytest.mark.parametrize(
+    ("environment", "refusal"),
+    [
+        ({"DATABASE_PREPARED_STATEMENTS": "true"}, "DATABASE_PREPARED_STATEMENTS=true cannot work"),
+        ({"DISABLE_SERVER_SIDE_CURSORS": "false"}, "DISABLE_SERVER_SIDE_CURSORS=false cannot work"),
+        ({"WORKER_DATABASE_URL": ""}, "DATABASE_POOLER=transaction needs WORKER_DATABASE_URL"),
+    ],
+)
+def test_a_transaction_pooler_refuses_a_setting_that_cannot_work_behind_it(environment, refusal):
+    behind_a_pooler = {
+        "DATABASE_URL": "postgres://app:pw@pgbouncer.example:6432/hk",
+        "WORKER_DATABASE_URL": "postgres://app:pw@db.example:5432/hk",
+        "DATABASE_POOLER": "transaction",
+        "SECRET_KEY": "s" * 50,
+    }
+    result = load_settings(**{**behind_a_pooler, **environment})
+
+    assert result.returncode != 0
+    assert refusal in result.stderr
+
+
+def test_behind_a_transaction_pooler_the_app_prepares_nothing_and_the_worker_goes_direct():
+    result = load_settings(
+        "db['HOST'], db['OPTIONS'].get('prepare_threshold'), db['DISABLE_SERVER_SIDE_CURSORS'],"
+        "settings.PROCRASTINATE_DATABASE_ALIAS, settings.DATABASES['worker']['HOST'],"
+        "settings.DATABASES['worker']['PORT']",
+        DATABASE_URL="postgres://app:pw@pgbouncer.example:6432/hk",
+        WORKER_DATABASE_URL="postgres://app:pw@db.example:5432/hk",
+        DATABASE_POOLER="transaction",
+        SECRET_KEY="s" * 50,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "pgbouncer.example",
+        "None",
+        "True",
+        "worker",
+        "db.example",
+        "5432",
+    ]
+
+
+def test_a_pooler_mode_that_does_not_exist_is_refused():
+    result = load_settings(DATABASE_POOLER="statement", SECRET_KEY="s" * 50)
+
+    assert result.returncode != 0
+    assert "DATABASE_POOLER='statement': use none, session or transaction" in result.stderr
+
+
 def test_settings_refuse_a_database_url_that_is_not_postgresql():
     result = load_settings(DATABASE_URL="sqlite:///db.sqlite3", SECRET_KEY="s" * 50)
 
