@@ -136,10 +136,36 @@ def ensure_chromium() -> None:
     run(PYTHON, "-m", "playwright", "install", "chromium")
 
 
+def ensure_cache_server() -> None:
+    """Find a Valkey or Redis server for the shared-cache tests, or install Debian's."""
+    import shutil
+
+    candidates = [
+        os.environ.get("CACHE_SERVER_PATH"),
+        shutil.which("valkey-server"),
+        shutil.which("redis-server"),
+        "/usr/bin/redis-server",
+    ]
+    found = next((path for path in candidates if path and Path(path).exists()), None)
+    if not found and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("No Valkey or Redis server found: installing Debian's redis-server with apt-get")
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "redis-server")
+        found = "/usr/bin/redis-server"
+    if not found:
+        sys.exit(
+            "The shared-cache tests need a Valkey or Redis server: install redis-server or "
+            "valkey-server, or set CACHE_SERVER_PATH to one."
+        )
+    print(f"==> Shared-cache tests use {found}", flush=True)
+    os.environ["CACHE_SERVER_PATH"] = found
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_dependencies()
     compile_translations()
     ensure_chromium()
+    ensure_cache_server()
     say(
         "Running the test suite"
         + ("" if "DATABASE_URL" in os.environ else " on the embedded PostgreSQL")

@@ -10,9 +10,15 @@ class HyvakaytantoConfig(AppConfig):
 
     def ready(self) -> None:
         from hyvakaytanto import checks, signals  # noqa: F401  (registers checks and receivers)
+        from hyvakaytanto.caching import public_content
         from hyvakaytanto.storage import connect_file_owners
 
         connect_file_owners()
+        public_content(
+            self.get_model("Competition"),
+            self.get_model("Criterion"),
+            self.get_model("SiteSettings"),
+        )
 
 
 class SecureAdminConfig(admin_apps.AdminConfig):

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hyvakaytanto.caching import content_generation
+
 DEFAULT_COLOUR = "#5b2a86"  # Talentia's purple
 # WCAG 2.1 AA for normal text: white text on a button, and the colour as link text on white.
 MIN_CONTRAST = 4.5
@@ -129,15 +131,22 @@ def _public_url(name: str) -> str:
 
 DEFAULT_IDENTITY = SiteIdentity(name="", colour=DEFAULT_COLOUR, logo="", icon="")
 
-_cached: tuple[float, SiteIdentity] | None = None
+_cached: tuple[float, int, SiteIdentity] | None = None
 
 
 def site_identity() -> SiteIdentity:
-    """The identity, from this process's copy while it is fresh (one query otherwise)."""
+    """The identity, from this process's copy while it is fresh (one query otherwise): for
+    SITE_IDENTITY_CACHE_SECONDS, and only while the published content's generation is the
+    one it was read in (``hyvakaytanto.caching``: with a shared cache, saving the identity
+    on any node ends every node's copy)."""
     global _cached
-    now = time.monotonic()
-    if _cached is not None and now - _cached[0] < settings.SITE_IDENTITY_CACHE_SECONDS:
-        return _cached[1]
+    now, generation = time.monotonic(), content_generation()
+    if (
+        _cached is not None
+        and now - _cached[0] < settings.SITE_IDENTITY_CACHE_SECONDS
+        and _cached[1] == generation
+    ):
+        return _cached[2]
     from hyvakaytanto.models import SiteSettings
 
     row = SiteSettings.objects.filter(pk=SiteSettings.SINGLE_ROW).first()
@@ -148,7 +157,7 @@ def site_identity() -> SiteIdentity:
             name=row.name, colour=row.primary_colour, logo=row.logo.name, icon=row.icon.name
         )
     )
-    _cached = (now, identity)
+    _cached = (now, generation, identity)
     return identity
 
 

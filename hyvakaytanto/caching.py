@@ -17,6 +17,14 @@ its deadline is checked on the server to the second; a cached page can show a ph
 Views opt in with ``@public_page``; ``PublicPageMiddleware`` (after the session middleware,
 before the locale middleware) does the rest.
 
+What staff change shows at once. Every key kept for public pages carries the *generation* of
+the published content, a number in the page cache; saving a model an app has declared public
+(``public_content``) adds one to it once the transaction commits, so nothing kept before is
+found again. With CACHE_URL (Valkey or Redis) the page cache, and so the generation, is shared
+by every node and process: the next request anywhere shows the change. Without it each
+process has its own, and another process shows a change within PUBLIC_PAGE_CACHE_SECONDS
+(pages) and SITE_IDENTITY_CACHE_SECONDS (the site's name, colour and logo).
+
 A signed-in voter's page is rendered every time, but most of it is not theirs: the head's
 title, description and Open Graph tags and the language links follow only from the address
 and the language. On a public page, and on any page whose view says so with
@@ -26,15 +34,58 @@ its errors, a private link, an address with a query string, an error page) they 
 rendered every time.
 """
 
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 PAGE_CACHE = "pages"
 _MARK = "_public_page"
 _SAME_HEAD = "_same_head_for_address"
+GENERATION_KEY = "public-content-generation"
+# The generation read once at the start of each request, for every key the request makes.
+_generation: ContextVar[int | None] = ContextVar("public_content_generation", default=None)
+
+
+def content_generation() -> int:
+    """The published content's generation: as read at the start of this request, or now."""
+    known = _generation.get()
+    return known if known is not None else caches[PAGE_CACHE].get(GENERATION_KEY, 0)
+
+
+def page_key(*parts) -> str:
+    """A key in the page cache for ``parts``, in the current generation."""
+    return ":".join(str(part) for part in (content_generation(), *parts))
+
+
+def forget_public_content() -> None:
+    """Start a new generation: nothing kept for public pages before is used again."""
+    cache = caches[PAGE_CACHE]
+    cache.add(GENERATION_KEY, 0, None)
+    try:
+        generation = cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted between the two calls
+        generation = 1
+        cache.set(GENERATION_KEY, generation, None)
+    if _generation.get() is not None:
+        _generation.set(generation)
+
+
+def _content_changed(sender, **kwargs) -> None:
+    transaction.on_commit(forget_public_content)
+
+
+def public_content(*models) -> None:
+    """Declare ``models`` shown on public pages: saving or deleting one starts a new
+    generation when its transaction commits. Each app calls it for its own models."""
+    for model in models:
+        uid = f"public_content:{model._meta.label}"
+        post_save.connect(_content_changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(_content_changed, sender=model, weak=False, dispatch_uid=uid)
 
 
 def same_head_for_address(view):
@@ -85,7 +136,7 @@ def _anonymous_request(request) -> bool:
 
 
 def _key(request) -> str:
-    return f"page:{request.method}:{request.get_full_path()}"
+    return page_key("page", request.method, request.get_full_path())
 
 
 class PublicPageMiddleware:
@@ -94,6 +145,13 @@ class PublicPageMiddleware:
 
     def __call__(self, request):
         cache = caches[PAGE_CACHE]
+        token = _generation.set(cache.get(GENERATION_KEY, 0))
+        try:
+            return self._respond(request, cache)
+        finally:
+            _generation.reset(token)
+
+    def _respond(self, request, cache):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         anonymous = _anonymous_request(request)
         if anonymous and seconds > 0:

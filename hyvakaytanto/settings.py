@@ -254,20 +254,42 @@ NOMINATION_CONTACT_RETENTION_DAYS = env_int("NOMINATION_CONTACT_RETENTION_DAYS",
 NOMINATION_DRAFT_RETENTION_DAYS = env_int("NOMINATION_DRAFT_RETENTION_DAYS", 14)
 NOMINATION_DRAFT_REMINDER_DAYS = env_int("NOMINATION_DRAFT_REMINDER_DAYS", 3)
 
-# allauth's rate limits count in the cache, so it must be shared by every app server.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "hyvakaytanto_cache",
-    },
-    # Public pages as anonymous visitors get them, kept briefly in each process
-    # (hyvakaytanto/caching.py): nothing in it is anyone's own, so it need not be shared.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+# Optional: a Valkey or Redis server shared by every node (redis://host:6379/0; valkey:// and
+# rediss:// too). It then holds allauth's rate limits, the public pages' micro-cache and the
+# generation of the published content, so that what staff save shows on every node at the
+# next request (hyvakaytanto/caching.py). Without it, allauth's rate limits count in
+# PostgreSQL's cache table (shared too), and each process keeps its own public pages for
+# PUBLIC_PAGE_CACHE_SECONDS and the site's identity for SITE_IDENTITY_CACHE_SECONDS.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL is None:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hyvakaytanto_cache",
+        },
+        # Public pages as anonymous visitors get them, kept briefly in each process: nothing
+        # in it is anyone's own.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "public-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+else:
+    _scheme, _separator, _rest = CACHE_URL.partition("://")
+    if _scheme not in {"redis", "rediss", "valkey", "valkeys"} or not _rest:
+        raise ImproperlyConfigured(
+            "CACHE_URL must point to Valkey or Redis (redis://host:6379/0 or valkey://…)."
+        )
+    _cache_location = f"{_scheme.replace('valkey', 'redis')}://{_rest}"
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_location,
+            "KEY_PREFIX": f"hyvakaytanto-{alias}",
+        }
+        for alias in ("default", "pages")
+    }
 # How long a proxy or browser may keep a public page, and serve it stale while it fetches a
 # new one (hyvakaytanto/caching.py).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class JuryConfig(AppConfig):
     name = "jury"
     verbose_name = _("Palkintoraati")
+
+    def ready(self) -> None:
+        from hyvakaytanto.caching import public_content
+
+        public_content(self.get_model("Finalist"))

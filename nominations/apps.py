@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NominationsConfig(AppConfig):
     name = "nominations"
     verbose_name = _("Ehdotukset")
+
+    def ready(self) -> None:
+        from hyvakaytanto.caching import public_content
+
+        # A finalist's page shows its nomination's texts.
+        public_content(self.get_model("Nomination"), self.get_model("CriterionAnswer"))

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Lower, TruncHour
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hyvakaytanto.caching import content_generation
 from hyvakaytanto.models import Competition
 from hyvakaytanto.queries import current_competition
 from jury.models import Finalist
@@ -38,7 +39,7 @@ def published_finalists(competition: Competition) -> list[Finalist]:
     )
 
 
-_snapshot: tuple[float, Competition | None, list[Finalist]] | None = None
+_snapshot: tuple[float, int, Competition | None, list[Finalist]] | None = None
 
 
 def public_finalists() -> tuple[Competition | None, list[Finalist]]:
@@ -50,12 +51,17 @@ def public_finalists() -> tuple[Competition | None, list[Finalist]]:
     """
     global _snapshot
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    now = time.monotonic()
-    if seconds > 0 and _snapshot is not None and now - _snapshot[0] < seconds:
-        return _snapshot[1], _snapshot[2]
+    now, generation = time.monotonic(), content_generation()
+    if (
+        seconds > 0
+        and _snapshot is not None
+        and now - _snapshot[0] < seconds
+        and _snapshot[1] == generation
+    ):
+        return _snapshot[2], _snapshot[3]
     competition = current_competition()
     finalists = published_finalists(competition) if competition else []
-    _snapshot = (now, competition, finalists)
+    _snapshot = (now, generation, competition, finalists)
     return competition, finalists
 
 

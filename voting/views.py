@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import FormView
 
-from hyvakaytanto.caching import PAGE_CACHE, public_page, same_head_for_address
+from hyvakaytanto.caching import PAGE_CACHE, page_key, public_page, same_head_for_address
 from hyvakaytanto.enums import Phase
 from hyvakaytanto.queries import current_competition
 from hyvakaytanto.ratelimit import Limit, client_address, hit
@@ -76,7 +76,7 @@ def _cards(finalists: list, *, phase: Phase, buttons: bool, chosen: int | None) 
     cards = []
     for finalist in finalists:
         state = "button" if buttons else "chosen" if finalist.pk == chosen else "plain"
-        key = f"finalist-card:{language}:{phase}:{finalist.pk}:{state}"
+        key = page_key("finalist-card", language, phase, finalist.pk, state)
         html = cache.get(key) if seconds > 0 else None
         if html is None:
             finalist.slug = queries.finalist_slug(finalist, finalists)

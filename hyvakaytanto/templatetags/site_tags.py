@@ -8,7 +8,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from hyvakaytanto.caching import PAGE_CACHE, head_depends_only_on_address
+from hyvakaytanto.caching import PAGE_CACHE, content_generation, head_depends_only_on_address
 from hyvakaytanto.dates import DATE_FORMAT, day_text, last_day_text
 
 register = template.Library()
@@ -97,7 +97,8 @@ class FrameCacheNode(CacheNode):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if request is None or seconds <= 0 or not head_depends_only_on_address(request):
             return self.nodelist.render(context)
-        return super().render(context)
+        with context.push(public_content_generation=content_generation()):
+            return super().render(context)
 
 
 @register.tag("frame_cache")
@@ -114,7 +115,7 @@ def do_frame_cache(parser, token):
         nodelist,
         _PageCacheSeconds(),
         bits[1],
-        [parser.compile_filter(bit) for bit in bits[2:]],
+        [parser.compile_filter(bit) for bit in [*bits[2:], "public_content_generation"]],
         parser.compile_filter(f'"{PAGE_CACHE}"'),
     )
 
