@@ -5,8 +5,10 @@ counted. Clients are identified by a keyed hash of their address (or of an e-mai
 never by the address itself.
 """
 
+import functools
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from hyvakaytanto.models import RateLimitCounter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,21 @@ def client_address(request) -> str:
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
+        if forwarded:
+            # Fewer proxies than configured: the leftmost address is the best there is.
+            _warn_short_forwarded_once(len(forwarded), proxies)
+            return forwarded[0]
     return request.META.get("REMOTE_ADDR", "")
+
+
+@functools.cache
+def _warn_short_forwarded_once(found: int, proxies: int) -> None:
+    logger.warning(
+        "X-Forwarded-For has %d address(es) but TRUSTED_PROXY_COUNT is %d: check the proxies "
+        "in front of the site (the leftmost address is used meanwhile)",
+        found,
+        proxies,
+    )
 
 
 def pseudonym(value: str) -> str:

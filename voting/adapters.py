@@ -22,8 +22,8 @@ class VoterAccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request) -> str:
         """The client as the site's own rate limits see it (``ratelimit.client_address``): an
-        X-Forwarded-For shorter than TRUSTED_PROXY_COUNT falls back to the connection's
-        address rather than failing the sign-in."""
+        X-Forwarded-For shorter than TRUSTED_PROXY_COUNT gives the address that is there
+        rather than failing the sign-in."""
         # Only a key for the rate limits: a request without any address shares one.
         return client_address(request) or "unknown"
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from hyvakaytanto.models import RateLimitCounter
-from hyvakaytanto.ratelimit import Limit, client_address, hit
+from hyvakaytanto.ratelimit import Limit, _warn_short_forwarded_once, client_address, hit
 from tests.concurrency import at_once
 
 LIMIT = Limit("test", count=3, window=timedelta(hours=1))
@@ -76,3 +76,18 @@ def test_daily_command_deletes_counters_older_than_a_day_and_keeps_current_ones(
     call_command("apply_retention", stdout=StringIO())
 
     assert RateLimitCounter.objects.count() == 1
+
+
+def test_a_forwarded_header_shorter_than_the_proxies_uses_what_is_there_and_says_so_once(
+    settings, caplog
+):
+    settings.TRUSTED_PROXY_COUNT = 2  # but only one proxy wrote the header
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+
+    _warn_short_forwarded_once.cache_clear()  # as in a process just started
+
+    addresses = [client_address(request) for _ in range(3)]
+
+    assert addresses == ["203.0.113.9"] * 3
+    warnings = [r for r in caplog.records if "TRUSTED_PROXY_COUNT is 2" in r.getMessage()]
+    assert len(warnings) == 1
