@@ -34,6 +34,7 @@ its errors, a private link, an address with a query string, an error page) they 
 rendered every time.
 """
 
+import time
 from contextvars import ContextVar
 from functools import wraps
 
@@ -65,18 +66,20 @@ def page_key(*parts) -> str:
 def forget_public_content() -> None:
     """Start a new generation: nothing kept for public pages before is used again."""
     cache = caches[PAGE_CACHE]
-    cache.add(GENERATION_KEY, 0, None)
+    # A generation starts from the clock, so that one lost with its server (a restart) is
+    # never counted again from a number a process still holds.
+    cache.add(GENERATION_KEY, time.time_ns(), None)
     try:
         generation = cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between the two calls
-        generation = 1
+    except ValueError:  # evicted between the two calls, or the shared cache is down
+        generation = time.time_ns()
         cache.set(GENERATION_KEY, generation, None)
     if _generation.get() is not None:
         _generation.set(generation)
 
 
 def _content_changed(sender, **kwargs) -> None:
-    transaction.on_commit(forget_public_content)
+    transaction.on_commit(forget_public_content, robust=True)
 
 
 def public_content(*models) -> None:

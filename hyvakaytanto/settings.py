@@ -284,7 +284,8 @@ else:
     _cache_location = f"{_scheme.replace('valkey', 'redis')}://{_rest}"
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, a miss while the server is down (hyvakaytanto/shared_cache.py).
+            "BACKEND": "hyvakaytanto.shared_cache.TolerantRedisCache",
             "LOCATION": _cache_location,
             "KEY_PREFIX": f"hyvakaytanto-{alias}",
         }

@@ -99,3 +99,27 @@ def test_a_new_site_name_shows_on_every_node_within_a_second(settings, tmp_path)
     assert len(seen_after) == 2, f"the new name was not seen on every node: {seen_after}"
     assert max(seen_after.values()) < 1.0, seen_after
     assert all("Uusi nimi" in text and "Vanha nimi" not in text for text in later)
+
+
+@pytest.mark.django_db
+def test_while_the_shared_cache_is_down_pages_and_saves_still_work(
+    settings, client, caplog, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "hyvakaytanto.shared_cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        }
+        for alias in ("default", "pages")
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    renamed = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLE_ROW)[0]
+    renamed.name = "Nimi ilman välimuistia"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.site_settings_save(site_settings=renamed)
+    first, second = client.get("/"), client.get("/")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Nimi ilman välimuistia" in second.content.decode()
+    assert "Shared cache unavailable" in caplog.text

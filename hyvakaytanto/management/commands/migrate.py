@@ -8,6 +8,8 @@ Afterwards it records the fingerprint of this node's SECRET_KEY, which ``check -
 compares on every node (``hyvakaytanto.deployment``).
 """
 
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
 
@@ -19,22 +21,33 @@ class Command(DjangoMigrate):
     help = DjangoMigrate.help + " Several processes may run it at once: they take turns."
 
     def handle(self, *args, **options):
+        if settings.DATABASE_POOLER == "transaction" and options["database"] == "default":
+            # A session's advisory lock means nothing through a transaction pooler.
+            raise CommandError(
+                "DATABASE_POOLER=transaction: run migrate on PostgreSQL directly, with "
+                "DATABASE_URL=$WORKER_DATABASE_URL DATABASE_POOLER=none (docs/OPERATIONS.md)."
+            )
         connection = connections[options["database"]]
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
         try:
             super().handle(*args, **options)
             if not options["plan"] and not options["check_unapplied"]:
-                self._record_key()
+                self._record_key(connection)
         finally:
             # A connection closed on the way has released its lock already.
             if connection.connection is not None:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
 
-    def _record_key(self) -> None:
+    def _record_key(self, connection) -> None:
         from hyvakaytanto.deployment import key_fingerprint_record
+        from hyvakaytanto.models import KeyFingerprint
 
+        if connection.alias != "default" or (
+            KeyFingerprint._meta.db_table not in connection.introspection.table_names()
+        ):
+            return  # migrated to a point before the table, or another database
         outcome = key_fingerprint_record()
         if outcome == "rotated":
             self.stdout.write("The new SECRET_KEY is recorded as the deployment's key.")
