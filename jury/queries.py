@@ -148,18 +148,6 @@ def next_for_juror(user, *, after=None, competition=None) -> Nomination | None:
     return remaining.first()
 
 
-def panel_scores(nomination: Nomination) -> QuerySet[Score]:
-    return (
-        Score.objects.filter(nomination=nomination)
-        .select_related("juror__user", "criterion")
-        .order_by("juror__user__last_name", "juror__user__username", "criterion__number")
-    )
-
-
-def panel_comments(nomination: Nomination) -> QuerySet[OverallComment]:
-    return OverallComment.objects.filter(nomination=nomination).select_related("juror__user")
-
-
 def juror_progress(competition_ids) -> QuerySet[JuryMember]:
     """Each juror with ``scored`` (nominations scored fully), ``nomination_total`` (the year's
     nominations in the competition) and ``conflict_count``. A score sheet is saved whole, so
@@ -273,7 +261,7 @@ class ScoreSheet:
     """Everything the juror's scoring screen shows, read in one query (``score_sheet``).
 
     ``panel`` and ``panel_comments`` hold the other jurors' work whatever the viewer may see:
-    ``permissions.can_see_panel_scores_on`` decides what is shown.
+    ``permissions.can_see_panel_scores`` decides what is shown.
     """
 
     nomination: Nomination
