@@ -2,7 +2,7 @@
 
 Django asks the backend for the user on every signed-in request. ``ModelBackend`` builds that
 query through the ORM, which costs about four times what PostgreSQL spends answering it
-(README, Benchmarks); here the SELECT is built once per process. Signing in, permissions
+(bench/README.md); here the SELECT is built once per process. Signing in, permissions
 and everything else are the parent backends' own.
 """
 

@@ -74,7 +74,7 @@ def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
 
     One upsert (one round trip) per call. Counters of past windows stay until the daily
     ``apply_retention`` deletes them (``clear_expired``): deleting a key's old windows here
-    made every hit several times as expensive for PostgreSQL (README, Benchmarks).
+    made every hit several times as expensive for PostgreSQL (bench/README.md).
     """
     now = now or timezone.now()
     key = f"{limit.scope}:{pseudonym(identity)}"

@@ -4,7 +4,7 @@ Once Django has loaded its apps and its URLs, nearly every object in the process
 as the process. ``gc.freeze()`` moves them out of the garbage collector's reach: otherwise each
 of its full passes scans them all again, about 80 ms every 1,500 requests or so in a worker,
 and every request queued behind that worker waits the pause out. Frozen, a full pass takes
-about 8 ms (README, Benchmarks).
+about 8 ms (bench/README.md).
 """
 
 import gc
