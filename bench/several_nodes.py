@@ -30,6 +30,7 @@ kill, and the seconds until the new name showed on each node. The last line sums
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import secrets
@@ -57,6 +58,7 @@ from bench.vote_load import (  # noqa: E402
     recreate_database,
     signed_in,
 )
+from tests.cache_server import cache_server  # noqa: E402
 
 PROGRAMS = {"nginx": "nginx", "pgbouncer": "pgbouncer", "redis-server": "redis-server"}
 
@@ -274,26 +276,14 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    stack = contextlib.ExitStack()
     workdir = Path(tempfile.mkdtemp(prefix="hyvakaytanto-nodes-"))
     processes = Processes(workdir)
     for name in PROGRAMS:
         program(name)
-    cache_port = free_port()
-    processes.start(
-        "redis",
-        [
-            program("redis-server"),
-            "--port",
-            str(cache_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-    )
-    wait_for_port(cache_port, "redis-server")
+    # The tests' own server starter (tests/cache_server.py), on the program found above.
+    os.environ.setdefault("CACHE_SERVER_PATH", program("redis-server"))
+    cache_url = stack.enter_context(cache_server())
     secret = secrets.token_urlsafe(50)
     os.environ.update(
         {
@@ -305,7 +295,7 @@ def main() -> None:
         }
     )
     if not args.no_shared_cache:
-        os.environ["CACHE_URL"] = f"redis://127.0.0.1:{cache_port}/0"
+        os.environ["CACHE_URL"] = cache_url
     import django
 
     django.setup()
@@ -441,6 +431,7 @@ def main() -> None:
     finally:
         processes.stop_all()
         smtp.stop()
+        stack.close()
 
     table = [
         ("votes sent", len(results)),
