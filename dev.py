@@ -174,7 +174,7 @@ def test(pytest_args: list[str]) -> None:
     os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *pytest_args])
 
 
-APP_PACKAGES = ["hyvakaytanto", "nominations", "jury", "voting", "archive"]
+APP_PACKAGES = ["hyvakaytanto", "core", "nominations", "jury", "voting", "archive"]
 
 
 def audit() -> None:

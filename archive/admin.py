@@ -13,7 +13,7 @@ from archive.certificates import CERTIFIED_KINDS, certificate_pdf
 from archive.charts import Bar, bar_chart
 from archive.models import Award, AwardYear, ResultsPublication
 from archive.permissions import can_print_certificates, can_publish_results
-from hyvakaytanto.admin_mixins import HTTPS_URLS, GuardedAdmin, ReadOnlyAdminMixin
+from core.admin_mixins import HTTPS_URLS, GuardedAdmin, ReadOnlyAdminMixin
 
 
 class AwardInline(admin.TabularInline):

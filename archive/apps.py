@@ -7,6 +7,6 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Arkisto")
 
     def ready(self) -> None:
-        from hyvakaytanto.caching import public_content
+        from core.caching import public_content
 
         public_content(self.get_model("AwardYear"), self.get_model("Award"))

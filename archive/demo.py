@@ -9,7 +9,7 @@ each service runs in the phase it requires, and end up where the asked phase is 
 Demo accounts for staff, the chair and a juror sign in with a known password and a few
 single-use second-factor codes (django-otp static tokens). They exist for development only:
 building the demo is refused with DEBUG off, and such accounts cannot sign in then either
-(``hyvakaytanto.backends``). This module lives in ``archive``, the one app that may import
+(``core.backends``). This module lives in ``archive``, the one app that may import
 every other (imports point archive → voting → jury → nominations → hyvakaytanto).
 """
 
@@ -31,10 +31,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from archive import services as archive_services
 from archive.models import Award, AwardYear
-from hyvakaytanto.backends import DEMO_USERNAME_PREFIX
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion
-from hyvakaytanto.services import (
+from core.backends import DEMO_USERNAME_PREFIX
+from core.enums import Phase
+from core.models import Competition, Criterion
+from core.services import (
     competition_mark_finalists_published,
     competition_retime_demo,
     competition_set_up_demo,

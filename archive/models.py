@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.enums import AwardKind, kind_heading
-from hyvakaytanto.models import FIRST_AWARD_YEAR, Competition, TranslatedTextMixin
-from hyvakaytanto.validators import single_line
+from core.models import FIRST_AWARD_YEAR, Competition, TranslatedTextMixin
+from core.validators import single_line
 from nominations.models import Nomination
 
 

@@ -12,11 +12,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hyvakaytanto.dates import day_text
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, OutgoingEmail
-from hyvakaytanto.permissions import can_follow_the_year
-from hyvakaytanto.queries import current_competition
+from core.dates import day_text
+from core.enums import Phase
+from core.models import Competition, OutgoingEmail
+from core.permissions import can_follow_the_year
+from core.queries import current_competition
 from jury.enums import Recognition
 from jury.models import FeedbackRound, Finalist, JuryMember
 from jury.permissions import seat_for

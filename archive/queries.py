@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Now
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
-from hyvakaytanto.models import Competition
+from core.models import Competition
 from jury.models import Finalist
 from nominations.enums import NominationState, Region
 from nominations.models import Nomination

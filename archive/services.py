@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
 from archive.permissions import can_publish_results
-from hyvakaytanto import audit
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
-from hyvakaytanto.services import competition_mark_results_published
+from core import audit
+from core.enums import Phase
+from core.models import Competition
+from core.services import competition_mark_results_published
 from jury.enums import Recognition
 from nominations.services import email_contact
 from voting.queries import tally

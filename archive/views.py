@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from archive import queries
 from archive.charts import Bar, bar_chart
 from archive.enums import AwardKind
-from hyvakaytanto.caching import public_page
+from core.caching import public_page
 
 
 @public_page

@@ -9,7 +9,7 @@ from django.utils import timezone
 def competition(*, days_since_opening: int, finalists_published: bool = False):
     """A year whose nominations opened this many days ago, on the usual timeline
     (60 days of nominations, scoring until day 100, the vote on days 110–131)."""
-    from hyvakaytanto.models import Competition
+    from core.models import Competition
 
     opens = timezone.now() - timedelta(days=days_since_opening)
     return Competition.objects.create(

@@ -32,7 +32,7 @@ def prepare() -> list[str]:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     from archive.demo import demo_year_build
-    from hyvakaytanto.enums import Phase
+    from core.enums import Phase
 
     # The demo builder refuses to run with DEBUG off (its accounts have published passwords);
     # here it only fills the throwaway database.

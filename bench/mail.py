@@ -47,7 +47,7 @@ def prepare(voter_count: int) -> dict:
     from django.core.management import call_command
 
     from bench import fixtures
-    from hyvakaytanto.models import Criterion
+    from core.models import Criterion
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

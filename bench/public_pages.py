@@ -8,7 +8,7 @@ Then, from a separate process with C concurrent clients (closed loop, a new conn
 request as gunicorn's sync workers close them), it asks for one address at a time: a static
 file, /, /finalistit/, one finalist's page, /arkisto/, /arkisto/<year>/ and /tulokset/<year>/.
 It prints each one's rate and p99 and its rate as a share of the static file's, twice: as
-served (public pages kept briefly in each process, hyvakaytanto/caching.py) and rendered on
+served (public pages kept briefly in each process, core/caching.py) and rendered on
 every request (PUBLIC_PAGE_CACHE_SECONDS=0), in one run.
 """
 
@@ -48,7 +48,7 @@ def prepare() -> list[list[str]]:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     from archive.demo import demo_year_build
-    from hyvakaytanto.enums import Phase as YearPhase
+    from core.enums import Phase as YearPhase
     from jury.models import Finalist
     from voting.queries import finalist_slug
 

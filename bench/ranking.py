@@ -35,7 +35,7 @@ from tests.admin_login import admin_login  # noqa: E402
 
 def fill(nominations: int, jurors: int):
     from bench import fixtures
-    from hyvakaytanto.models import Criterion
+    from core.models import Criterion
     from jury.models import JuryMember, Score
     from nominations.models import Nomination
 

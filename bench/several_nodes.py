@@ -383,7 +383,7 @@ def main() -> None:
             accepted |= {r[1] for r in retried if r[3] == 302}
 
         say("Waiting for the receipts")
-        from hyvakaytanto.models import OutgoingEmail
+        from core.models import OutgoingEmail
         from voting.models import Vote
 
         votes = Vote.objects.filter(competition_id=plan["competition"])
@@ -413,8 +413,8 @@ def main() -> None:
             "Changing the site's name; polling both nodes "
             f"(CACHE_URL={os.environ.get('CACHE_URL')})"
         )
-        from hyvakaytanto import services
-        from hyvakaytanto.models import SiteSettings
+        from core import services
+        from core.models import SiteSettings
 
         for port in node_ports.values():
             for _ in range(6):

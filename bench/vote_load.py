@@ -330,7 +330,7 @@ def prepare(voter_count: int) -> dict:
     from django.utils import timezone
 
     from bench import fixtures
-    from hyvakaytanto.middleware import SESSION_SEEN, SESSION_STARTED
+    from core.middleware import SESSION_SEEN, SESSION_STARTED
     from jury.models import Finalist
 
     call_command("migrate", verbosity=0)
@@ -372,9 +372,9 @@ def prepare(voter_count: int) -> dict:
         key = secrets.token_hex(16)
         data = {
             "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "hyvakaytanto.backends.EmailCodeBackend",
+            "_auth_user_backend": "core.backends.EmailCodeBackend",
             "_auth_user_hash": user.get_session_auth_hash(),
-            # As signing in leaves them (hyvakaytanto.middleware).
+            # As signing in leaves them (core.middleware).
             SESSION_STARTED: signed_in_at,
             SESSION_SEEN: signed_in_at,
         }

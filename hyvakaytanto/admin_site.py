@@ -27,8 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hyvakaytanto import audit
-from hyvakaytanto.signals import track_session
+from core import audit
+from core.signals import track_session
 
 
 class CodeForm(forms.Form):

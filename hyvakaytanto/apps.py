@@ -3,22 +3,15 @@ from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
-class HyvakaytantoConfig(AppConfig):
-    default = True  # this module also holds the admin's config
+class ProjectConfig(AppConfig):
+    """The project's composition, above every app: settings, URLs, the admin site and its
+    Finnish texts, the front page, the staff home, the demo and the site-wide schedule. It
+    has no models; it is an app for its templates, template tags, commands and tasks."""
+
+    default = True
     name = "hyvakaytanto"
-    verbose_name = _("Kilpailu")
-
-    def ready(self) -> None:
-        from hyvakaytanto import checks, signals  # noqa: F401  (registers checks and receivers)
-        from hyvakaytanto.caching import public_content
-        from hyvakaytanto.storage import connect_file_owners
-
-        connect_file_owners()
-        public_content(
-            self.get_model("Competition"),
-            self.get_model("Criterion"),
-            self.get_model("SiteSettings"),
-        )
+    label = "project"
+    verbose_name = _("Sivusto")
 
 
 class SecureAdminConfig(admin_apps.AdminConfig):

@@ -12,8 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.embedded_db import embedded_database_settings
-from hyvakaytanto.env import env_bool, env_int, env_list, env_str
+from core.embedded_db import embedded_database_settings
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     # The task queue in PostgreSQL: its tables, the worker command, each app's tasks.py.
     "procrastinate.contrib.django",
     "health_check",
-    "hyvakaytanto",
+    # The shared core (app label "hyvakaytanto"), the apps, then the project's composition.
+    "core",
     "nominations",
     "jury",
     "voting",
     "archive",
+    "hyvakaytanto",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Public pages for visitors who are not signed in: cache headers and a micro-cache.
-    "hyvakaytanto.caching.PublicPageMiddleware",
+    "core.caching.PublicPageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,9 +79,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL in a query string or form answers 400 before any view can pass it to PostgreSQL.
-    "hyvakaytanto.middleware.RefuseNulMiddleware",
-    "hyvakaytanto.middleware.SessionLifetimeMiddleware",
-    "hyvakaytanto.middleware.RefusalAuditMiddleware",
+    "core.middleware.RefuseNulMiddleware",
+    "core.middleware.SessionLifetimeMiddleware",
+    "core.middleware.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -101,7 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "hyvakaytanto.branding.site_context",
+                "core.branding.site_context",
             ],
         },
     },
@@ -113,7 +115,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
 # With DATABASE_URL, that server; without it, the embedded server under .data/ (see
-# hyvakaytanto/embedded_db.py). Connections come from psycopg's pool, so CONN_MAX_AGE stays 0.
+# core/embedded_db.py). Connections come from psycopg's pool, so CONN_MAX_AGE stays 0.
 DATABASE_URL = env_str("DATABASE_URL")
 EMBEDDED_DATABASE = DATABASE_URL is None
 if EMBEDDED_DATABASE:
@@ -176,8 +178,8 @@ _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
 # Django's PostgreSQL backend whose pool checks each connection as it hands it out, so that
 # after a database restart no request gets a connection the server has already closed. The
 # check costs a round trip only when the server has ended the connection: not one per request
-# as with CONN_HEALTH_CHECKS (hyvakaytanto/database/base.py).
-_database["ENGINE"] = "hyvakaytanto.database"
+# as with CONN_HEALTH_CHECKS (core/database/base.py).
+_database["ENGINE"] = "core.database"
 _database["CONN_HEALTH_CHECKS"] = False
 DATABASES = {"default": _database}
 # The worker's own connection to the queue (listening for new jobs), straight to PostgreSQL
@@ -199,11 +201,11 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses every password sign-in to an account locked after repeated failures.
     "axes.backends.AxesStandaloneBackend",
     # Django's and django-allauth's own, with a cheaper read of the signed-in user.
-    "hyvakaytanto.backends.PasswordBackend",
-    "hyvakaytanto.backends.EmailCodeBackend",
+    "core.backends.PasswordBackend",
+    "core.backends.EmailCodeBackend",
 ]
-# Django's database sessions, with a cheaper read (hyvakaytanto/sessions.py).
-SESSION_ENGINE = "hyvakaytanto.sessions"
+# Django's database sessions, with a cheaper read (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 LOGIN_URL = "voting:sign_in"
 LOGIN_REDIRECT_URL = "voting:finalists"
 ACCOUNT_ADAPTER = "voting.adapters.VoterAccountAdapter"
@@ -239,7 +241,7 @@ VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
 # How often the worker writes the receipts of the votes cast since (seconds).
 VOTE_RECEIPT_SECONDS = env_int("VOTE_RECEIPT_SECONDS", 5)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote),
-# and each public page as visitors who are not signed in get it (hyvakaytanto/caching.py).
+# and each public page as visitors who are not signed in get it (core/caching.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
 # Jurors with unscored nominations are reminded by e-mail this many days before the scoring
 # deadline (a comma-separated list), once each.
@@ -257,15 +259,19 @@ NOMINATION_DRAFT_REMINDER_DAYS = env_int("NOMINATION_DRAFT_REMINDER_DAYS", 3)
 # Optional: a Valkey or Redis server shared by every node (redis://host:6379/0; valkey:// and
 # rediss:// too). It then holds allauth's rate limits, the public pages' micro-cache and the
 # generation of the published content, so that what staff save shows on every node at the
-# next request (hyvakaytanto/caching.py). Without it, allauth's rate limits count in
+# next request (core/caching.py). Without it, allauth's rate limits count in
 # PostgreSQL's cache table (shared too), and each process keeps its own public pages for
 # PUBLIC_PAGE_CACHE_SECONDS and the site's identity for SITE_IDENTITY_CACHE_SECONDS.
 CACHE_URL = env_str("CACHE_URL")
+# Raised when what is kept in a shared cache changes shape (2: the core's models moved to the
+# core package), so that no node reads an entry pickled by an older release.
+CACHE_VERSION = 2
 if CACHE_URL is None:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hyvakaytanto_cache",
+            "VERSION": CACHE_VERSION,
         },
         # Public pages as anonymous visitors get them, kept briefly in each process: nothing
         # in it is anyone's own.
@@ -284,18 +290,19 @@ else:
     _cache_location = f"{_scheme.replace('valkey', 'redis')}://{_rest}"
     CACHES = {
         alias: {
-            # Django's RedisCache, a miss while the server is down (hyvakaytanto/shared_cache.py).
-            "BACKEND": "hyvakaytanto.shared_cache.TolerantRedisCache",
+            # Django's RedisCache, a miss while the server is down (core/shared_cache.py).
+            "BACKEND": "core.shared_cache.TolerantRedisCache",
             "LOCATION": _cache_location,
             "KEY_PREFIX": f"hyvakaytanto-{alias}",
+            "VERSION": CACHE_VERSION,
         }
         for alias in ("default", "pages")
     }
 # How long a proxy or browser may keep a public page, and serve it stale while it fetches a
-# new one (hyvakaytanto/caching.py).
+# new one (core/caching.py).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
 PUBLIC_PAGE_STALE_SECONDS = env_int("PUBLIC_PAGE_STALE_SECONDS", 120)
-# Seconds each process reuses the site's name, colour and logo (hyvakaytanto/branding.py).
+# Seconds each process reuses the site's name, colour and logo (core/branding.py).
 SITE_IDENTITY_CACHE_SECONDS = env_int("SITE_IDENTITY_CACHE_SECONDS", 60)
 
 # --- Staff and jurors' accounts -------------------------------------------------------------
@@ -314,12 +321,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "hyvakaytanto.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_VERBOSE = False
 # Successful sign-ins go to the site's own audit log; axes keeps only the failures it counts.
 AXES_DISABLE_ACCESS_LOG = True
 # Sessions: a signed-in person is signed out after this long without a request, and after the
-# absolute lifetime whatever they do (hyvakaytanto/middleware.py).
+# absolute lifetime whatever they do (core/middleware.py).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
@@ -351,16 +358,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 # Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
 WHITENOISE_ROOT = BASE_DIR / "hyvakaytanto" / "root_files"
-# Nomination attachments: in PostgreSQL (hyvakaytanto/storage.py), so that every app server
+# Nomination attachments: in PostgreSQL (core/storage.py), so that every app server
 # reads the same files and one database backup holds them; served only through permission
 # checks. PRIVATE_STORAGE_BACKEND may name another storage (S3 through django-storages).
 # PRIVATE_MEDIA_ROOT is where earlier versions kept them on disk (move_attachments_to_database).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": env_str("PRIVATE_STORAGE_BACKEND", "hyvakaytanto.storage.DatabaseStorage")
-    },
+    "private": {"BACKEND": env_str("PRIVATE_STORAGE_BACKEND", "core.storage.DatabaseStorage")},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -381,8 +386,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Every message is queued in PostgreSQL in the transaction that causes it and delivered by the
-# task queue's worker (hyvakaytanto/mail.py); EMAIL_DELIVERY_BACKEND is what the worker uses.
-EMAIL_BACKEND = "hyvakaytanto.mail.QueuedEmailBackend"
+# task queue's worker (core/mail.py); EMAIL_DELIVERY_BACKEND is what the worker uses.
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 if "EMAIL_BACKEND" in os.environ:
     # Earlier versions read EMAIL_BACKEND from the environment; silently ignoring it could
     # turn a staging site's console mail into real SMTP mail.
@@ -391,9 +396,7 @@ if "EMAIL_BACKEND" in os.environ:
     )
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND",
-    "hyvakaytanto.mail.ReadableConsoleBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "core.mail.ReadableConsoleBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -415,7 +418,7 @@ FAILED_EMAIL_RETENTION_DAYS = env_int("FAILED_EMAIL_RETENTION_DAYS", 14)
 
 # --- Task queue (procrastinate) ---------------------------------------------------------------
 # A worker that has sent no heartbeat for this many seconds is taken for dead, and its
-# unfinished jobs go back to the queue (hyvakaytanto/tasks.py, recover_stalled_jobs).
+# unfinished jobs go back to the queue (core/tasks.py, recover_stalled_jobs).
 WORKER_STALLED_SECONDS = env_int("WORKER_STALLED_SECONDS", 30)
 if not 1 <= WORKER_STALLED_SECONDS <= 59:
     # The recovery task runs every WORKER_STALLED_SECONDS seconds (a cron seconds field).
@@ -433,7 +436,7 @@ MAIL_UNSENT_ALERT_MINUTES = env_int("MAIL_UNSENT_ALERT_MINUTES", 60)
 # A queued e-mail with no delivery job for this many minutes gets a new one (every minute, in
 # the worker) and fails /health/ until it has; a delivery job that finds no e-mail row keeps
 # looking for EMAIL_MISSING_RETRY_SECONDS, then fails with an error in the log
-# (hyvakaytanto/mail.py).
+# (core/mail.py).
 EMAIL_ORPHAN_MINUTES = env_int("EMAIL_ORPHAN_MINUTES", 3)
 EMAIL_MISSING_RETRY_SECONDS = env_int("EMAIL_MISSING_RETRY_SECONDS", 60)
 
@@ -442,7 +445,7 @@ EMAIL_MISSING_RETRY_SECONDS = env_int("EMAIL_MISSING_RETRY_SECONDS", 60)
 # cookies or request bodies).
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
-    from hyvakaytanto.errors import init_error_reporting
+    from core.errors import init_error_reporting
 
     init_error_reporting(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 

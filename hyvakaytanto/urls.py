@@ -2,7 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from hyvakaytanto import health, views
+from core import health
+from hyvakaytanto import views
 
 # An error no view handled: 503 when the database is away, 500 otherwise (views.server_error).
 handler500 = "hyvakaytanto.views.server_error"

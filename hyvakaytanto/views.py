@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from archive import queries as archive_queries
 from archive.enums import AwardKind
-from hyvakaytanto.branding import theme_css
-from hyvakaytanto.caching import public_page
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.images import PUBLIC_PREFIX
-from hyvakaytanto.models import Competition
-from hyvakaytanto.queries import criteria, current_competition
+from core.branding import theme_css
+from core.caching import public_page
+from core.enums import Phase
+from core.images import PUBLIC_PREFIX
+from core.models import Competition
+from core.queries import criteria, current_competition
 from voting import queries as voting_queries
 
 
@@ -121,7 +121,7 @@ def public_file(request, name: str):
 
 @require_http_methods(["GET", "HEAD"])
 def theme_stylesheet(request, colour: str):
-    """The brand colour's shades as CSS custom properties (hyvakaytanto/branding.py)."""
+    """The brand colour's shades as CSS custom properties (core/branding.py)."""
     response = HttpResponse(theme_css(f"#{colour}"), content_type="text/css; charset=utf-8")
     patch_cache_control(response, **_FOREVER)
     return response

@@ -25,11 +25,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hyvakaytanto import dates
-from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from hyvakaytanto.exports import export_response
-from hyvakaytanto.models import Competition, Criterion
-from hyvakaytanto.templatetags.site_tags import moment
+from core import dates
+from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
+from core.exports import export_response
+from core.models import Competition, Criterion
+from core.templatetags.site_tags import moment
 from jury import permissions, queries, services, sql, statistics
 from jury.enums import Recognition
 from jury.forms import ConflictForm, DecisionForm, FinalistForm, ScoreSheetForm

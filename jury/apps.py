@@ -7,6 +7,6 @@ class JuryConfig(AppConfig):
     verbose_name = _("Palkintoraati")
 
     def ready(self) -> None:
-        from hyvakaytanto.caching import public_content
+        from core.caching import public_content
 
         public_content(self.get_model("Finalist"))

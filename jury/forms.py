@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import images
+from core import images
 from jury.enums import SCORE_LABELS, Recognition
 from jury.models import Finalist, Score
 from jury.services import CriterionScore

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hyvakaytanto.models import Competition, Criterion, TranslatedTextMixin, file_storage
-from hyvakaytanto.validators import single_line
+from core.models import Competition, Criterion, TranslatedTextMixin, file_storage
+from core.validators import single_line
 from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
 from nominations.models import Nomination
 

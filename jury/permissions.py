@@ -8,8 +8,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
+from core.enums import Phase
+from core.models import Competition
 from jury.enums import JuryRole
 from jury.models import JuryMember
 

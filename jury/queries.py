@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from jury.enums import DISAGREEMENT
 from jury.models import ConflictOfInterest, JuryMember, OverallComment, Score
 from nominations.enums import NominationState

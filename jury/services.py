@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from hyvakaytanto import audit, mail
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion
-from hyvakaytanto.services import (
+from core import audit, mail
+from core.enums import Phase
+from core.models import Competition, Criterion
+from core.services import (
     competition_mark_finalists_published,
 )
-from hyvakaytanto.storage import files_forget
+from core.storage import files_forget
 from jury.enums import SCORE_MAX, SCORE_MIN, Recognition, ShortlistRule
 from jury.models import (
     ConflictOfInterest,
@@ -323,7 +323,7 @@ def finalist_set_statement(
 @transaction.atomic
 def finalist_set_picture(*, finalist: Finalist, picture, alt: str, by) -> Finalist:
     """Staff add, replace or remove a finalist's picture (``picture`` is a file drawn by
-    ``hyvakaytanto.images``, the one already kept, or empty to remove it).
+    ``core.images``, the one already kept, or empty to remove it).
 
     Side effects: the replaced picture is erased once the change is committed.
     """

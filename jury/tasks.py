@@ -1,4 +1,4 @@
-"""The jury's scheduled work in the task queue (see hyvakaytanto/tasks.py)."""
+"""The jury's scheduled work in the task queue (see core/tasks.py)."""
 
 from asgiref.sync import sync_to_async
 from procrastinate.contrib.django import app

@@ -10,10 +10,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import audit
-from hyvakaytanto.admin_mixins import HTTPS_URLS, GuardedAdmin
-from hyvakaytanto.exports import EXPORT_FORMATS, export_response
-from hyvakaytanto.models import Competition
+from core import audit
+from core.admin_mixins import HTTPS_URLS, GuardedAdmin
+from core.exports import EXPORT_FORMATS, export_response
+from core.models import Competition
 from nominations import services
 from nominations.forms import IneligibleForm
 from nominations.models import CriterionAnswer, Nomination, NominationDraft

@@ -7,7 +7,7 @@ class NominationsConfig(AppConfig):
     verbose_name = _("Ehdotukset")
 
     def ready(self) -> None:
-        from hyvakaytanto.caching import public_content
+        from core.caching import public_content
 
         # A finalist's page shows its nomination's texts.
         public_content(self.get_model("Nomination"), self.get_model("CriterionAnswer"))

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from nominations.models import (
     ANSWER_MAX_LENGTH,
     MAX_ATTACHMENT_BYTES,

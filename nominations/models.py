@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion, file_storage
-from hyvakaytanto.validators import single_line
+from core.enums import Phase
+from core.models import Competition, Criterion, file_storage
+from core.validators import single_line
 from nominations.enums import NominationState, Region
 
 SUMMARY_MAX_LENGTH = 1000

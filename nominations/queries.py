@@ -4,7 +4,7 @@ import tablib
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from hyvakaytanto.models import Competition, Criterion
+from core.models import Competition, Criterion
 from nominations.enums import NominationState
 from nominations.models import CriterionAnswer, Nomination, NominationDraft, hash_token
 

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from hyvakaytanto import mail
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, Criterion
+from core import mail
+from core.enums import Phase
+from core.models import Competition, Criterion
 from nominations.enums import NominationState
 from nominations.models import (
     MAX_ATTACHMENTS,
@@ -83,7 +83,7 @@ def email_contact(
 
     ``template`` names a pair ``<template>_subject.txt`` and ``<template>.txt``; other apps
     pass their own (``"jury/email/finalist"``). The message is queued in the caller's
-    transaction (``hyvakaytanto.mail``): it goes out only if that transaction commits, and
+    transaction (``core.mail``): it goes out only if that transaction commits, and
     the mail server's state never affects the caller. ``bulk`` lets one mass mailing wait
     behind messages that someone is waiting for, such as sign-in codes.
     """
@@ -211,7 +211,7 @@ def nomination_update(
     nomination.save(update_fields=[*NOMINATION_FIELDS, "updated_at"])
     _save_answers(nomination, answers)
     for attachment in removed:
-        attachment.delete()  # its stored file with it (hyvakaytanto/storage.py)
+        attachment.delete()  # its stored file with it (core/storage.py)
     _save_attachments(nomination, uploads)
     return nomination
 
@@ -300,7 +300,7 @@ def nomination_contact_erase(*, nomination: Nomination) -> Nomination:
     if nomination.contact_erased_at is not None:
         return nomination
     for attachment in nomination.attachments.all():
-        attachment.delete()  # its stored file with it (hyvakaytanto/storage.py)
+        attachment.delete()  # its stored file with it (core/storage.py)
     if nomination.contact_email:
         mail.email_forget(address=nomination.contact_email)
     nomination.contact_name = nomination.contact_title = ""

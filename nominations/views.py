@@ -10,10 +10,10 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hyvakaytanto import audit
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.queries import criteria, current_competition
-from hyvakaytanto.ratelimit import Limit, client_address, hit
+from core import audit
+from core.enums import Phase
+from core.queries import criteria, current_competition
+from core.ratelimit import Limit, client_address, hit
 from nominations import services
 from nominations.forms import DraftForm, NominationForm, ResendLinkForm
 from nominations.models import Attachment

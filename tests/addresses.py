@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from archive.models import AwardYear
-from hyvakaytanto.models import Competition
+from core.models import Competition
 from nominations.models import Attachment, Nomination, NominationDraft, draft_token, hash_token
 from tests.factories.nominations import AttachmentFactory
 from voting import queries as voting_queries

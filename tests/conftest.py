@@ -19,7 +19,7 @@ from tests.queue import run_worker
 def queued_email(django_test_environment):
     """E-mail goes through the task queue as in production. (Django's test set-up replaces
     EMAIL_BACKEND with its outbox; here the outbox is only where the worker delivers.)"""
-    settings.EMAIL_BACKEND = "hyvakaytanto.mail.QueuedEmailBackend"
+    settings.EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 
 
 @pytest.fixture
@@ -38,13 +38,13 @@ def delivering(mailoutbox):
 @pytest.fixture(autouse=True)
 def fresh_page_cache(request):
     """Every test starts with no public page kept from another test's data (the micro-cache
-    of hyvakaytanto/caching.py and the finalist list of voting/queries.py live in the test
+    of core/caching.py and the finalist list of voting/queries.py live in the test
     process), and with the site's identity
-    already read, as a running server has it (hyvakaytanto/branding.py): query counts are
+    already read, as a running server has it (core/branding.py): query counts are
     those of every request but a process's first."""
     from django.core.cache import caches
 
-    from hyvakaytanto.branding import forget_site_identity, site_identity
+    from core.branding import forget_site_identity, site_identity
     from voting import queries as voting_queries
 
     caches["pages"].clear()

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from hyvakaytanto.ratelimit import client_address
+from core.ratelimit import client_address
 
 
 class VoterAccountAdapter(DefaultAccountAdapter):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import audit
-from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from hyvakaytanto.templatetags.site_tags import moment
+from core import audit
+from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
+from core.templatetags.site_tags import moment
 from voting import queries, services
 from voting.models import VoterMailbox, VoteTally
 from voting.permissions import can_handle_voter_requests, can_view_tallies, can_view_tally

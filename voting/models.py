@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.models import Competition
+from core.models import Competition
 from jury.models import Finalist
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.

@@ -2,8 +2,8 @@
 
 from allauth.account.models import EmailAddress
 
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
+from core.enums import Phase
+from core.models import Competition
 
 
 def is_voter_account(user) -> bool:

@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce, Lower, TruncHour
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hyvakaytanto.caching import content_generation
-from hyvakaytanto.models import Competition
-from hyvakaytanto.queries import current_competition
+from core.caching import content_generation
+from core.models import Competition
+from core.queries import current_competition
 from jury.models import Finalist
 from voting.models import Vote
 from voting.permissions import VERIFIED_ADDRESS_SQL, is_voter_account

@@ -14,10 +14,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hyvakaytanto import audit, mail
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
-from hyvakaytanto.ratelimit import pseudonym
+from core import audit, mail
+from core.enums import Phase
+from core.models import Competition
+from core.ratelimit import pseudonym
 from jury.models import Finalist
 from nominations.models import Nomination
 from voting.mailboxes import canonical_address

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from hyvakaytanto.dates import last_day_text
-from hyvakaytanto.enums import Phase
+from core.dates import last_day_text
+from core.enums import Phase
 
 WIDTH, HEIGHT = 1200, 630
 # DejaVu Sans, vendored (its licence beside it): Pillow's own default font has no ä or ö.

@@ -1,4 +1,4 @@
-"""The vote's work in the task queue (see hyvakaytanto/tasks.py)."""
+"""The vote's work in the task queue (see core/tasks.py)."""
 
 from asgiref.sync import sync_to_async
 from django.conf import settings

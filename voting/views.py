@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import FormView
 
-from hyvakaytanto.caching import PAGE_CACHE, page_key, public_page, same_head_for_address
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.queries import current_competition
-from hyvakaytanto.ratelimit import Limit, client_address, hit
+from core.caching import PAGE_CACHE, page_key, public_page, same_head_for_address
+from core.enums import Phase
+from core.queries import current_competition
+from core.ratelimit import Limit, client_address, hit
 from voting import queries, services
 from voting.forms import VoterSignInForm
 from voting.models import Vote
@@ -30,7 +30,7 @@ from voting.share_image import share_image
 # Listing first is an advantage in a vote, so the finalists are shown in a shuffled order:
 # a signed-in voter's own (the same at every visit), and for everyone else one that changes
 # every ORDER_WINDOW seconds. The anonymous page thus needs no cookie and stays cacheable
-# (hyvakaytanto/caching.py), and over a day each finalist is listed first about as often.
+# (core/caching.py), and over a day each finalist is listed first about as often.
 ORDER_WINDOW = 600
 
 

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from archive.demo import ACCOUNTS_FILE
-from hyvakaytanto.checks import demo_accounts_in_production
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
+from core.checks import demo_accounts_in_production
+from core.enums import Phase
+from core.models import Competition
 from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
 from tests.pages import text_of
 from voting.models import Vote

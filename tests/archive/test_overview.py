@@ -56,8 +56,8 @@ def test_votes_are_not_counted_on_the_home_page_while_voting_is_open(settings, c
 
 
 def test_the_next_deadline_is_the_day_people_say(settings, client):
-    from hyvakaytanto.dates import last_day_text
-    from hyvakaytanto.models import Competition
+    from core.dates import last_day_text
+    from core.models import Competition
 
     home = home_in(settings, client, "nomination")
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from archive import services
-from hyvakaytanto.models import AuditEvent
+from core.models import AuditEvent
 from nominations.models import Attachment, Nomination
 from tests.factories.nominations import AttachmentFactory, NominationFactory
 from voting.models import Vote

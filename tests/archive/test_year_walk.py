@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from archive import services as archive_services
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from jury import services as jury_services
 from jury.enums import Recognition
 from nominations.services import nomination_submit

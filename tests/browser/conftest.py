@@ -42,13 +42,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 # The data migrations whose rows every page relies on; their functions are idempotent.
 SEEDS = [
-    ("hyvakaytanto.migrations.0002_seed_criteria", "seed"),
+    ("core.migrations.0002_seed_criteria", "seed"),
     ("archive.migrations.0002_historical_record", "load"),
     ("jury.migrations.0002_groups", "create_groups"),
     ("voting.migrations.0002_tally_permission", "grant"),
     ("archive.migrations.0005_publish_permission", "grant"),
     ("jury.migrations.0003_viestinta_audit_and_data_requests", "grant"),
-    ("hyvakaytanto.migrations.0008_email_permissions", "grant"),
+    ("core.migrations.0008_email_permissions", "grant"),
 ]
 
 

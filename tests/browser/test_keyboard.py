@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from nominations.models import Nomination
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory

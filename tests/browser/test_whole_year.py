@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from django_otp.oath import hotp
 
-from hyvakaytanto.models import Competition, Criterion
+from core.models import Competition, Criterion
 from jury.models import Finalist, JuryMember, Score
 from nominations.models import Nomination
 from tests.browser.conftest import screenshot, serious_accessibility_violations

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from hyvakaytanto.models import Competition
+from core.models import Competition
 
 # Days from the opening of nominations, as in a real year (autumn call, February vote).
 NOMINATION_DAYS = 60

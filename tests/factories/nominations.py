@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from nominations.enums import NominationState, Region
 from nominations.models import Attachment, CriterionAnswer, Nomination, hash_token
 from tests.factories.hyvakaytanto import CompetitionFactory

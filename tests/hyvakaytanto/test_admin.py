@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from hyvakaytanto.models import Competition
+from core.models import Competition
 from tests.factories.hyvakaytanto import CompetitionFactory
 
 pytestmark = pytest.mark.django_db

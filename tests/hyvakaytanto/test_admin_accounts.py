@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hyvakaytanto.models import AuditEvent
+from core.models import AuditEvent
 from tests.admin_login import admin_login
 from tests.factories.jury import StaffUserFactory
 

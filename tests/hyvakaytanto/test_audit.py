@@ -7,8 +7,8 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hyvakaytanto import audit
-from hyvakaytanto.models import AuditEvent
+from core import audit
+from core.models import AuditEvent
 from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory, StaffUserFactory

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from archive import services as archive_services
-from hyvakaytanto import audit
+from core import audit
 from tests.factories.jury import ScoreFactory, StaffUserFactory
 from tests.factories.nominations import AttachmentFactory
 from tests.factories.voting import VoteFactory

@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 
 from archive.models import Award
-from hyvakaytanto.caching import PAGE_CACHE
+from core.caching import PAGE_CACHE
 from nominations.models import Nomination
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.nominations import NominationFactory

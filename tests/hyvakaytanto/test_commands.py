@@ -30,7 +30,7 @@ def test_migrate_makes_the_cache_table_a_forgotten_createcachetable_would():
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE hyvakaytanto_cache")
-    migration = import_module("hyvakaytanto.migrations.0014_cache_table")
+    migration = import_module("core.migrations.0014_cache_table")
 
     migration.create_cache_tables(apps, connection.schema_editor())
 

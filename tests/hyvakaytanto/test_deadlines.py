@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from hyvakaytanto.models import Competition
+from core.models import Competition
 from jury import services as jury_services
 from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from hyvakaytanto import mail
-from hyvakaytanto.models import OutgoingEmail
-from hyvakaytanto.queue import cancel_waiting_jobs
-from hyvakaytanto.tasks import deliver_email
+from core import mail
+from core.mail import deliver_email
+from core.models import OutgoingEmail
+from core.queue import cancel_waiting_jobs
 from tests.hyvakaytanto.test_resilience import Outage
 from tests.queue import empty_queue
 

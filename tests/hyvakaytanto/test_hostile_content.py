@@ -25,8 +25,8 @@ from django.db.models.functions import Cast, Concat, Left
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from hyvakaytanto.branding import forget_site_identity
-from hyvakaytanto.models import AuditEvent, Competition
+from core.branding import forget_site_identity
+from core.models import AuditEvent, Competition
 from jury import services as jury_services
 from jury.enums import JuryRole, ShortlistRule
 from jury.models import JuryMember

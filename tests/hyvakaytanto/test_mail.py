@@ -14,8 +14,8 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.exceptions import ConnectorException
 
-from hyvakaytanto import mail
-from hyvakaytanto.models import OutgoingEmail
+from core import mail
+from core.models import OutgoingEmail
 from jury.enums import Recognition
 from nominations import services as nomination_services
 from nominations.models import Nomination
@@ -329,7 +329,7 @@ def test_a_message_the_server_refuses_for_good_fails_at_once_and_is_not_retried(
     assert refused.attempts == 1
     assert refused.last_error.startswith("SMTPRecipientsRefused")
     assert smtp.received == []
-    our_log = " ".join(r.getMessage() for r in caplog.records if r.name == "hyvakaytanto.mail")
+    our_log = " ".join(r.getMessage() for r in caplog.records if r.name == "core.mail")
     assert "listed as failed" in our_log
     assert "ei-ole@example.fi" not in our_log
 
@@ -346,8 +346,8 @@ def test_a_message_and_its_job_are_written_together_or_not_at_all():
 
 @committing
 def test_a_delivery_job_that_finds_no_message_retries_then_fails_loudly(settings, caplog):
-    from hyvakaytanto.queue import defer_with_transaction
-    from hyvakaytanto.tasks import deliver_email
+    from core.mail import deliver_email
+    from core.queue import defer_with_transaction
 
     settings.EMAIL_MISSING_RETRY_SECONDS = mail.MISSING_RETRY_DELAY_SECONDS
     key = "00000000-0000-0000-0000-00000000abcd"
@@ -397,7 +397,7 @@ def test_a_deleted_voter_account_takes_its_outgoing_mail(client, delivering):
 
 
 def test_development_prints_each_email_readably_in_the_console(settings, capsys):
-    settings.EMAIL_DELIVERY_BACKEND = "hyvakaytanto.mail.ReadableConsoleBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "core.mail.ReadableConsoleBackend"
     mail.email_send(
         subject="Ehdotuksesi on vastaanotettu – Hyvä käytäntö",
         body="Hei Liisa,\n\nkiitos ehdotuksesta.",

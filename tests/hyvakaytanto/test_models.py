@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.utils import translation
 
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import TIMELINE, Competition, Criterion
+from core.enums import Phase
+from core.models import TIMELINE, Competition, Criterion
 from tests.factories.hyvakaytanto import CompetitionFactory
 
 pytestmark = pytest.mark.django_db

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 
 from archive.certificates import CERTIFIED_KINDS
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition
+from core.enums import Phase
+from core.models import Competition
 from jury import services as jury_services
 from jury.enums import JuryRole, Recognition, ShortlistRule
 from jury.models import Finalist, JuryMember

@@ -1,4 +1,4 @@
-"""Every predicate of hyvakaytanto/permissions.py, with a role allowed and a role refused; and
+"""Every predicate of core/permissions.py, with a role allowed and a role refused; and
 no rule that has a predicate decided anywhere else."""
 
 import re
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hyvakaytanto.permissions import can_follow_the_year, can_resend_email
+from core.permissions import can_follow_the_year, can_resend_email
 
 pytestmark = pytest.mark.django_db
 

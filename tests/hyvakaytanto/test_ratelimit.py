@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import RequestFactory
 
-from hyvakaytanto.models import RateLimitCounter
-from hyvakaytanto.ratelimit import Limit, _warn_short_forwarded_once, client_address, hit
+from core.models import RateLimitCounter
+from core.ratelimit import Limit, _warn_short_forwarded_once, client_address, hit
 from tests.concurrency import at_once
 
 LIMIT = Limit("test", count=3, window=timedelta(hours=1))

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from psycopg_pool import ConnectionPool
 
+from core.database import base as database_backend
 from hyvakaytanto import views
-from hyvakaytanto.database import base as database_backend
 from tests.factories.voting import VoterFactory, open_finalist
 from voting import services
 from voting.models import Vote

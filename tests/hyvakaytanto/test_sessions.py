@@ -1,5 +1,5 @@
 """The session store and authentication backends that read a signed-in request's session and
-user with one plain SELECT each (hyvakaytanto/sessions.py, hyvakaytanto/backends.py)."""
+user with one plain SELECT each (core/sessions.py, core/backends.py)."""
 
 from datetime import timedelta
 
@@ -13,8 +13,8 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
 
-from hyvakaytanto.backends import PasswordBackend, user_by_id
-from hyvakaytanto.sessions import SessionStore
+from core.backends import PasswordBackend, user_by_id
+from core.sessions import SessionStore
 from tests.factories.jury import StaffUserFactory
 from tests.factories.voting import VoterFactory
 
@@ -49,7 +49,7 @@ def test_a_session_written_by_djangos_own_engine_stays_signed_in(client):
     old.update(
         {
             "_auth_user_id": str(voter.pk),
-            "_auth_user_backend": "hyvakaytanto.backends.EmailCodeBackend",
+            "_auth_user_backend": "core.backends.EmailCodeBackend",
             "_auth_user_hash": voter.get_session_auth_hash(),
         }
     )

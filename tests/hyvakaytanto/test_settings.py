@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hyvakaytanto.checks import embedded_database_in_production
-from hyvakaytanto.embedded_db import embedded_database_settings
-from hyvakaytanto.env import env_bool, env_list
+from core.checks import embedded_database_in_production
+from core.embedded_db import embedded_database_settings
+from core.env import env_bool, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -232,7 +232,7 @@ def test_sentry_is_off_without_a_dsn():
 
 
 def test_an_error_report_keeps_the_path_and_drops_the_person():
-    from hyvakaytanto.errors import _without_personal_data
+    from core.errors import _without_personal_data
 
     event = {
         "user": {"email": "liisa@example.fi", "ip_address": "10.0.0.1"},
@@ -295,7 +295,7 @@ def test_a_stalled_worker_time_outside_a_minute_is_refused():
 def test_an_emptied_list_of_server_users_is_started_afresh(tmp_path):
     """A command stopped while the embedded server's list of users was being rewritten
     leaves it empty; the next start must not fail on it."""
-    from hyvakaytanto.embedded_db import _repair_handle_list
+    from core.embedded_db import _repair_handle_list
 
     emptied, intact = tmp_path / "emptied.json", tmp_path / "intact.json"
     emptied.write_text("")

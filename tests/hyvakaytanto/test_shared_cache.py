@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
-from hyvakaytanto import services
-from hyvakaytanto.models import SiteSettings
+from core import services
+from core.models import SiteSettings
 from tests.cache_server import cache_server
 from tests.processes import ROOT, database_url
 from tests.smtp import free_port
@@ -107,7 +107,7 @@ def test_while_the_shared_cache_is_down_pages_and_saves_still_work(
 ):
     settings.CACHES = {
         alias: {
-            "BACKEND": "hyvakaytanto.shared_cache.TolerantRedisCache",
+            "BACKEND": "core.shared_cache.TolerantRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         }
         for alias in ("default", "pages")

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from hyvakaytanto import services
-from hyvakaytanto.branding import DEFAULT_COLOUR, Palette, contrast_with_white
-from hyvakaytanto.models import SiteSettings, StoredFile
+from core import services
+from core.branding import DEFAULT_COLOUR, Palette, contrast_with_white
+from core.models import SiteSettings, StoredFile
 from tests.admin_login import admin_login
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def form_data(**changes):
 
 
 def test_the_stylesheets_default_shades_are_those_the_code_derives():
-    css = Path(settings.BASE_DIR, "hyvakaytanto/static/css/site.css").read_text()
+    css = Path(settings.BASE_DIR, "core/static/css/site.css").read_text()
     palette = Palette.of(DEFAULT_COLOUR)
 
     declared = dict(re.findall(r"--(hk-accent[a-z-]*|bs-link-hover-color-rgb): ([^;]+);", css))

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 
-from hyvakaytanto.models import StoredFile
+from core.models import StoredFile
 from nominations.models import Attachment
 from tests.factories.nominations import PDF_BYTES, AttachmentFactory, NominationFactory
 from tests.processes import ROOT, database_url, restored_copy

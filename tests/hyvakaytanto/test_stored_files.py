@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.db import transaction
 
-from hyvakaytanto.models import StoredFile
-from hyvakaytanto.storage import orphaned_files
+from core.models import StoredFile
+from core.storage import orphaned_files
 from nominations.models import Attachment, Nomination
 from tests.factories.nominations import AttachmentFactory
 

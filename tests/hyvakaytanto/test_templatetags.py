@@ -1,8 +1,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hyvakaytanto.dates import days_left
-from hyvakaytanto.templatetags.site_tags import day, last_day_filter, moment
+from core.dates import days_left
+from core.templatetags.site_tags import day, last_day_filter, moment
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hyvakaytanto import mail
-from hyvakaytanto.models import OutgoingEmail
+from core import mail
+from core.models import OutgoingEmail
 from jury.tasks import send_scoring_reminders
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from tests.admin_login import admin_login
 from tests.factories.jury import JuryMemberFactory
 from tests.factories.nominations import NominationFactory

@@ -427,7 +427,7 @@ def _publishable_year(panel_year):
 def test_publishing_finalists_previews_every_email_and_sends_nothing(
     client, communications, panel_year
 ):
-    from hyvakaytanto.models import OutgoingEmail
+    from core.models import OutgoingEmail
 
     first, _second, other = _publishable_year(panel_year)
     JuryMemberFactory(competition=panel_year)  # a juror who is not done
@@ -453,7 +453,7 @@ def test_publishing_finalists_previews_every_email_and_sends_nothing(
 def test_after_confirmation_every_email_is_queued_once_and_a_second_is_refused(
     client, communications, panel_year
 ):
-    from hyvakaytanto.models import OutgoingEmail
+    from core.models import OutgoingEmail
 
     first, second, other = _publishable_year(panel_year)
     login(client, communications)

@@ -4,7 +4,7 @@ share, without their names, previewed by staff and sent once through the queue."
 import pytest
 from django.urls import reverse
 
-from hyvakaytanto.models import AuditEvent, Criterion, OutgoingEmail
+from core.models import AuditEvent, Criterion, OutgoingEmail
 from jury.models import FeedbackRound, OverallComment, Score
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory, StaffUserFactory

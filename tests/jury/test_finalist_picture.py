@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from PIL import Image
 
-from hyvakaytanto.models import StoredFile
+from core.models import StoredFile
 from jury import services
 from tests.admin_login import admin_login
 from tests.factories.jury import FinalistFactory

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from hyvakaytanto.models import AuditEvent
+from core.models import AuditEvent
 from jury import queries
 from jury.models import ConflictOfInterest, JuryMember, Score
 from tests.factories.hyvakaytanto import CompetitionFactory
@@ -208,7 +208,7 @@ def test_the_jurors_list_takes_the_same_queries_at_any_size(
 
 
 def ScoreFactory_sheet(seat, nomination):
-    from hyvakaytanto.models import Criterion
+    from core.models import Criterion
     from jury.services import CriterionScore, score_save
 
     score_save(

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from jury.models import Score
 from jury.queries import ranking
 from tests.factories.jury import ConflictFactory, JuryMemberFactory

@@ -106,6 +106,6 @@ def test_a_member_cannot_send_reminders(client, delivering):
 
 
 def _full():
-    from hyvakaytanto.models import Criterion
+    from core.models import Criterion
 
     return {c.pk: services.CriterionScore(value=3) for c in Criterion.objects.all()}

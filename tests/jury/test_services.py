@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Criterion
+from core.enums import Phase
+from core.models import Criterion
 from jury import services
 from jury.models import Score
 from tests.concurrency import at_once

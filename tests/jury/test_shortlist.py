@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from jury import services
 from jury.models import Finalist
 from tests.factories.jury import ConflictFactory

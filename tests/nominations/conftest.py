@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hyvakaytanto.models import Criterion
+from core.models import Criterion
 from tests.factories.nominations import PDF_BYTES
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

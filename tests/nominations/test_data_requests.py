@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from hyvakaytanto.models import AuditEvent
+from core.models import AuditEvent
 from nominations.models import Attachment, Nomination
 from tests.admin_login import admin_login
 from tests.factories.hyvakaytanto import CompetitionFactory

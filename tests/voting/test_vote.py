@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hyvakaytanto.models import Competition, OutgoingEmail
+from core.models import Competition, OutgoingEmail
 from tests.admin_login import admin_login
 from tests.concurrency import at_once
 from tests.factories.hyvakaytanto import CompetitionFactory

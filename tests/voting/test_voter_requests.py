@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from hyvakaytanto.models import AuditEvent
+from core.models import AuditEvent
 from tests.admin_login import admin_login
 from tests.factories.voting import VoteFactory, VoterFactory, open_finalist
 from tests.pages import text_of

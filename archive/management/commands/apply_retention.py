@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from hyvakaytanto import audit, mail
-from hyvakaytanto.ratelimit import clear_expired
+from core import audit, mail
+from core.ratelimit import clear_expired
 from nominations.services import contact_data_erase_expired, drafts_erase_expired
 from voting.services import voter_data_purge, voter_unconfirmed_purge
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.demo import ACCOUNTS_FILE, accounts_text, demo_year_build
-from hyvakaytanto.enums import Phase
+from core.enums import Phase
 
 
 class Command(BaseCommand):

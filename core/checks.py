@@ -24,7 +24,7 @@ def demo_accounts_in_production(app_configs, databases=None, **kwargs):
         return []
     from django.contrib.auth import get_user_model
 
-    from hyvakaytanto.backends import DEMO_USERNAME_PREFIX
+    from core.backends import DEMO_USERNAME_PREFIX
 
     try:
         found = get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX)
@@ -48,7 +48,7 @@ def orphaned_stored_files(app_configs, databases=None, **kwargs):
     person's data past its time)."""
     if not databases:
         return []
-    from hyvakaytanto.storage import orphaned_files
+    from core.storage import orphaned_files
 
     try:
         orphans = orphaned_files()
@@ -69,9 +69,9 @@ def orphaned_stored_files(app_configs, databases=None, **kwargs):
 
 @register(deploy=True)
 def same_secret_key_as_the_other_nodes(app_configs, **kwargs):
-    """Every node must sign with the key the others use (``hyvakaytanto.deployment``). Read
+    """Every node must sign with the key the others use (``core.deployment``). Read
     even without ``--database``: a node with the wrong key must not pass ``check --deploy``."""
-    from hyvakaytanto.deployment import key_fingerprint_mismatch
+    from core.deployment import key_fingerprint_mismatch
 
     mismatch = key_fingerprint_mismatch()
     if mismatch is None:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from hyvakaytanto.backup import database_prepare, database_summary, restore
+from core.backup import database_prepare, database_summary, restore
 
 
 class Command(BaseCommand):

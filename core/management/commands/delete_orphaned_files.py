@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hyvakaytanto.storage import files_forget, orphaned_files
+from core.storage import files_forget, orphaned_files
 
 
 class Command(BaseCommand):

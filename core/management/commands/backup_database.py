@@ -4,7 +4,7 @@ from subprocess import CalledProcessError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hyvakaytanto.backup import dump
+from core.backup import dump
 
 
 class Command(BaseCommand):

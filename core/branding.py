@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.caching import content_generation
+from core.caching import content_generation
 
 DEFAULT_COLOUR = "#5b2a86"  # Talentia's purple
 # WCAG 2.1 AA for normal text: white text on a button, and the colour as link text on white.
@@ -122,7 +122,7 @@ class SiteIdentity:
 
 
 def _public_url(name: str) -> str:
-    from hyvakaytanto.images import PUBLIC_PREFIX
+    from core.images import PUBLIC_PREFIX
 
     if not name:
         return ""
@@ -137,7 +137,7 @@ _cached: tuple[float, int, SiteIdentity] | None = None
 def site_identity() -> SiteIdentity:
     """The identity, from this process's copy while it is fresh (one query otherwise): for
     SITE_IDENTITY_CACHE_SECONDS, and only while the published content's generation is the
-    one it was read in (``hyvakaytanto.caching``: with a shared cache, saving the identity
+    one it was read in (``core.caching``: with a shared cache, saving the identity
     on any node ends every node's copy)."""
     global _cached
     now, generation = time.monotonic(), content_generation()
@@ -147,7 +147,7 @@ def site_identity() -> SiteIdentity:
         and _cached[1] == generation
     ):
         return _cached[2]
-    from hyvakaytanto.models import SiteSettings
+    from core.models import SiteSettings
 
     row = SiteSettings.objects.filter(pk=SiteSettings.SINGLE_ROW).first()
     identity = (

@@ -4,7 +4,7 @@ A small Storage of our own rather than a package: the ones on PyPI for this are 
 or keep files as base64 text (a third larger) behind URLs of their own, while attachments here
 are few (at most five of 10 MB per nomination), private, and served only by the site's own
 permission-checked views. Names under ``public/`` are the exception: pictures drawn again by
-``hyvakaytanto.images`` and named by their content, which ``hyvakaytanto.views.public_file``
+``core.images`` and named by their content, which ``hyvakaytanto.views.public_file``
 serves to anyone. In PostgreSQL every app server sees the same files, and the one
 database backup (``backup_database``) holds them with everything else.
 """
@@ -17,8 +17,8 @@ from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 
-from hyvakaytanto.images import PUBLIC_PREFIX
-from hyvakaytanto.models import StoredFile
+from core.images import PUBLIC_PREFIX
+from core.models import StoredFile
 
 
 @deconstructible

@@ -5,7 +5,7 @@ and content types, and one fails. Here each first takes a PostgreSQL advisory lo
 migrates, the others wait for it and then find nothing left to do.
 
 Afterwards it records the fingerprint of this node's SECRET_KEY, which ``check --deploy``
-compares on every node (``hyvakaytanto.deployment``).
+compares on every node (``core.deployment``).
 """
 
 from django.conf import settings
@@ -41,8 +41,8 @@ class Command(DjangoMigrate):
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
 
     def _record_key(self, connection) -> None:
-        from hyvakaytanto.deployment import key_fingerprint_record
-        from hyvakaytanto.models import KeyFingerprint
+        from core.deployment import key_fingerprint_record
+        from core.models import KeyFingerprint
 
         if connection.alias != "default" or (
             KeyFingerprint._meta.db_table not in connection.introspection.table_names()

@@ -8,9 +8,9 @@ from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from hyvakaytanto import audit
-from hyvakaytanto.middleware import mark_session_started
-from hyvakaytanto.models import AccountSession
+from core import audit
+from core.middleware import mark_session_started
+from core.models import AccountSession
 
 User = get_user_model()
 

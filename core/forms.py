@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import images
-from hyvakaytanto.models import Competition, SiteSettings
+from core import images
+from core.models import Competition, SiteSettings
 
 # Each timeline moment as staff enter it: an opening by its first day, a closing by its last.
 # The form field, the model field, and how many days lie between the entered day and the

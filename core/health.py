@@ -28,8 +28,8 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
-from hyvakaytanto import mail
-from hyvakaytanto.models import OutgoingEmail
+from core import mail
+from core.models import OutgoingEmail
 
 
 class _OwnConnection:

@@ -1,4 +1,4 @@
-from hyvakaytanto.models import Competition, Criterion
+from core.models import Competition, Criterion
 
 
 def current_competition() -> Competition | None:

@@ -8,8 +8,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from hyvakaytanto.caching import PAGE_CACHE, content_generation, head_depends_only_on_address
-from hyvakaytanto.dates import DATE_FORMAT, day_text, last_day_text
+from core.caching import PAGE_CACHE, content_generation, head_depends_only_on_address
+from core.dates import DATE_FORMAT, day_text, last_day_text
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def moment(value: datetime | None) -> str:
 
 @register.filter(name="last_day")
 def last_day_filter(value: datetime | None) -> str:
-    """A window's end as people say it: its last day (``hyvakaytanto.dates``)."""
+    """A window's end as people say it: its last day (``core.dates``)."""
     return last_day_text(value)
 
 
@@ -90,7 +90,7 @@ class _PageCacheSeconds:
 
 class FrameCacheNode(CacheNode):
     """``{% cache %}`` for a page's head and language links, kept only where the view says
-    they depend on nothing but the address and the language (``hyvakaytanto.caching``)."""
+    they depend on nothing but the address and the language (``core.caching``)."""
 
     def render(self, context):
         request = context.get("request")

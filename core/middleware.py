@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from hyvakaytanto import audit
+from core import audit
 
 SESSION_STARTED = "session_started_at"
 SESSION_SEEN = "session_seen_at"
@@ -77,7 +77,7 @@ class RefuseNulMiddleware:
     view that passed one on, like a search or an admin action, would answer 500. No keyboard
     types one: it comes from a crafted request, so refusing the whole request loses nothing a
     person wrote. (Other control characters in one-line fields get a form error instead:
-    ``hyvakaytanto.validators.single_line``.)
+    ``core.validators.single_line``.)
     """
 
     def __init__(self, get_response):

@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from hyvakaytanto.branding import forget_site_identity
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.models import Competition, SiteSettings
-from hyvakaytanto.storage import files_forget
+from core.branding import forget_site_identity
+from core.enums import Phase
+from core.models import Competition, SiteSettings
+from core.storage import files_forget
 
 # Offsets of each timeline moment from the start of nominations, in days, shaped like a real
 # year: nominations in autumn, the jury over winter, the public vote in February.

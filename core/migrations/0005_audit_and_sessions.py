@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 # The audit log is append-only in the database itself: no UPDATE ever, and DELETE only of rows
-# older than the log's retention (two years, hyvakaytanto.audit.RETENTION).
+# older than the log's retention (two years, core.audit.RETENTION).
 APPEND_ONLY = """
 CREATE FUNCTION hyvakaytanto_auditevent_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$

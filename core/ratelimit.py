@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from hyvakaytanto.models import RateLimitCounter
+from core.models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,9 @@
 Every signed-in request (every vote among them) reads its session row, and the ORM spends
 about four times as long building that SELECT as PostgreSQL spends answering it (bench/
 README.md). A signed-in visitor's session is also written again once a minute at most (the
-time last seen, hyvakaytanto/middleware.py), which Django does as BEGIN, UPDATE and COMMIT.
+time last seen, core/middleware.py), which Django does as BEGIN, UPDATE and COMMIT.
 So the read and that update are written out here; creating, deleting and expiring sessions
-stay Django's own. The user row is read the same way (hyvakaytanto/backends.py).
+stay Django's own. The user row is read the same way (core/backends.py).
 """
 
 from django.contrib.sessions.backends.base import UpdateError

@@ -8,12 +8,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto import mail, services
-from hyvakaytanto.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from hyvakaytanto.dates import last_day_text
-from hyvakaytanto.forms import CompetitionForm, SiteSettingsForm
-from hyvakaytanto.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
-from hyvakaytanto.permissions import can_resend_email
+from core import mail, services
+from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
+from core.dates import last_day_text
+from core.forms import CompetitionForm, SiteSettingsForm
+from core.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
+from core.permissions import can_resend_email
 
 
 @admin.register(Competition)

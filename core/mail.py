@@ -24,6 +24,7 @@ import smtplib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends import console
@@ -36,10 +37,11 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 from procrastinate import BaseRetryStrategy, RetryDecision
+from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from hyvakaytanto.models import OutgoingEmail
-from hyvakaytanto.queue import cancel_waiting_jobs, defer_with_transaction
+from core.models import OutgoingEmail
+from core.queue import cancel_waiting_jobs, defer_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +95,6 @@ def email_queue(message: EmailMessage, *, priority: int = PRIORITY_NORMAL) -> Ou
 
     Side effects: one OutgoingEmail row and one deliver_email job.
     """
-    from hyvakaytanto.tasks import deliver_email
-
     message.subject = one_line(message.subject)
     email = OutgoingEmail.objects.create(
         subject=message.subject[:255],
@@ -267,8 +267,6 @@ def email_resend(*, emails: QuerySet[OutgoingEmail]) -> int:
     Side effects: each FAILED row becomes QUEUED with a new queueing time and a new job.
     Returns how many were queued; rows in any other state are left alone.
     """
-    from hyvakaytanto.tasks import deliver_email
-
     resent = 0
     for email in emails.select_for_update().filter(state=OutgoingEmail.State.FAILED):
         email.state = OutgoingEmail.State.QUEUED
@@ -372,8 +370,6 @@ def email_requeue_orphans(*, now=None) -> int:
     """Give a new delivery job to each queued message left without one (``orphaned_emails``);
     how many. Each row is locked while its job is written, so two workers sweeping at once
     queue it once."""
-    from hyvakaytanto.tasks import deliver_email
-
     now = now or timezone.now()
     requeued = 0
     for key in list(orphaned_emails(now=now).values_list("key", flat=True)):
@@ -392,3 +388,16 @@ def email_requeue_orphans(*, now=None) -> int:
     if requeued:
         logger.error("%d queued e-mail(s) had no delivery job; queued again", requeued)
     return requeued
+
+
+@app.task(name=DELIVERY_TASK, retry=DeliveryRetry())
+async def deliver_email(*, key: str) -> None:
+    """The queue's job: deliver one queued e-mail (``email_deliver``); retried until it goes
+    or the retry window closes, after which it is listed as failed in the admin. It lives
+    here, beside what it runs, so that the mail module and the queue's tasks do not import
+    each other."""
+    try:
+        await sync_to_async(email_deliver)(key=key)
+    except GaveUp:
+        return
+    # MessageMissing goes on to the retry strategy: retried a while, then failed.

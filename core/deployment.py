@@ -15,7 +15,7 @@ import hmac
 from django.conf import settings
 from django.db import DatabaseError
 
-from hyvakaytanto.models import KeyFingerprint
+from core.models import KeyFingerprint
 
 _PURPOSE = b"hyvakaytanto: the fingerprint of the deployment's SECRET_KEY"
 

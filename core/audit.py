@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from hyvakaytanto.models import AuditEvent
-from hyvakaytanto.ratelimit import client_address, pseudonym
+from core.models import AuditEvent
+from core.ratelimit import client_address, pseudonym
 
 Action = AuditEvent.Action
 # How long events are kept; the database trigger (migration 0005) refuses to delete younger ones.

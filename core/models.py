@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hyvakaytanto.branding import DEFAULT_COLOUR, validate_brand_colour
-from hyvakaytanto.enums import Phase
-from hyvakaytanto.validators import single_line
+from core.branding import DEFAULT_COLOUR, validate_brand_colour
+from core.enums import Phase
+from core.validators import single_line
 
 FIRST_AWARD_YEAR = 2007
 
@@ -242,7 +242,7 @@ class RateLimitCounter(models.Model):
 
     Lives in PostgreSQL because it is the one shared state of the deployment: a cache in
     one process would let a client spread its requests over many processes, and Django's
-    database cache cannot increment atomically. See ``hyvakaytanto.ratelimit``.
+    database cache cannot increment atomically. See ``core.ratelimit``.
 
     The table is UNLOGGED (migration 0006): counting writes no WAL and waits for no disk
     flush, which every vote would otherwise pay once more. PostgreSQL empties it after a
@@ -340,7 +340,7 @@ class AccountSession(models.Model):
 
 class OutgoingEmail(models.Model):
     """One e-mail on its way out: written in the transaction that causes it, delivered by the
-    task queue's worker (``hyvakaytanto.mail``).
+    task queue's worker (``core.mail``).
 
     ``key`` makes delivery idempotent: the worker sends a message only while holding its row
     and marks it sent in the same transaction, so a retried or recovered job never sends a
@@ -394,7 +394,7 @@ class OutgoingEmail(models.Model):
 
 
 class StoredFile(models.Model):
-    """A file kept in PostgreSQL (``hyvakaytanto.storage.DatabaseStorage``): every app server
+    """A file kept in PostgreSQL (``core.storage.DatabaseStorage``): every app server
     reads the same files, and one database backup holds them with everything else."""
 
     name = models.CharField(max_length=255, primary_key=True)
@@ -418,7 +418,7 @@ def file_storage():
 
 class SiteSettings(models.Model):
     """The site's identity, one row set by staff in the admin; with no row, the defaults in
-    ``hyvakaytanto.branding``. Pages read it through ``branding.site_identity()``."""
+    ``core.branding``. Pages read it through ``branding.site_identity()``."""
 
     SINGLE_ROW = 1
 
@@ -482,7 +482,7 @@ class SiteSettings(models.Model):
 
 class KeyFingerprint(models.Model):
     """A keyed fingerprint of the SECRET_KEY the deployment's nodes share, written by
-    ``migrate`` (``hyvakaytanto.deployment``): a node with another key is found by
+    ``migrate`` (``core.deployment``): a node with another key is found by
     ``manage.py check --deploy``. The key itself cannot be recovered from it."""
 
     SINGLE_ROW = 1
