@@ -31,8 +31,8 @@ def prepare() -> list[str]:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    from archive.demo import demo_year_build
     from core.enums import Phase
+    from hyvakaytanto.demo import demo_year_build
 
     # The demo builder refuses to run with DEBUG off (its accounts have published passwords);
     # here it only fills the throwaway database.

@@ -47,8 +47,8 @@ def prepare() -> list[list[str]]:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    from archive.demo import demo_year_build
     from core.enums import Phase as YearPhase
+    from hyvakaytanto.demo import demo_year_build
     from jury.models import Finalist
     from voting.queries import finalist_slug
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import public_content
+
 
 class CoreConfig(AppConfig):
     """The shared core under every app: the competition year, criteria, site identity, the mail
@@ -13,9 +15,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kilpailu")
 
     def ready(self) -> None:
-        # Lazy: models can be imported only once the app registry is ready.
+        # Lazy: these modules import models, which exist only once the app registry is ready.
         from core import checks, signals  # noqa: F401  (registers checks and receivers)
-        from core.caching import public_content
         from core.storage import connect_file_owners
 
         connect_file_owners()

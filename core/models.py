@@ -5,6 +5,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.branding import DEFAULT_COLOUR, validate_brand_colour
+from core.colours import DEFAULT_COLOUR, validate_brand_colour
 from core.enums import Phase
 from core.validators import single_line
 
@@ -411,8 +412,6 @@ class StoredFile(models.Model):
 
 
 def file_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from archive import queries as archive_queries
 from archive.enums import AwardKind
-from core.branding import theme_css
 from core.caching import public_page
+from core.colours import theme_css
 from core.enums import Phase
 from core.images import PUBLIC_PREFIX
 from core.models import Competition

@@ -1,3 +1,4 @@
+import tablib
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
@@ -617,8 +618,6 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def _export(self, request, queryset, file_format):
-        import tablib
-
         numbers = queries.criterion_numbers()
         dataset = tablib.Dataset(
             headers=[

@@ -19,9 +19,11 @@ year of 1,000 nominations × 15 jurors × 4 criteria takes milliseconds (bench/r
 import math
 from dataclasses import dataclass
 
+import krippendorff
 import numpy as np
 
 from jury.models import Score
+from jury.queries import seat_positions
 from nominations.enums import NominationState
 
 
@@ -174,10 +176,6 @@ def reliability(
     replacement ``resamples`` times, how often each nomination stays in the top ``top_n`` by
     mean sheet total, and how often the leader stays first. Reproducible with ``seed``.
     Three queries."""
-    import krippendorff
-
-    from jury.queries import seat_positions
-
     rows = list(
         Score.objects.filter(
             juror__competition_id=competition_id,

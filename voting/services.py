@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,8 +217,6 @@ def voter_for_address(*, email: str):
 def _add_address(user, email: str) -> None:
     """The alias typed becomes one of the account's addresses (unverified until its code is
     entered), so that the code sent to it verifies the account."""
-    from allauth.account.models import EmailAddress
-
     if EmailAddress.objects.filter(user=user, email__iexact=email).exists():
         return
     try:
@@ -253,8 +252,6 @@ def _erase_voters(voters) -> int:
 
 
 def _new_voter(*, email: str, canonical: str):
-    from allauth.account.models import EmailAddress
-
     user = get_user_model()(email=email, username=f"voter-{uuid.uuid4().hex[:20]}")
     user.set_unusable_password()
     user.save()
@@ -273,8 +270,6 @@ def voter_pseudonym(voter) -> str:
 
 def voter_data(voter) -> dict:
     """Everything the site holds of one voter, for their access request."""
-    from allauth.account.models import EmailAddress
-
     votes = Vote.objects.filter(voter=voter).select_related("competition", "finalist__nomination")
     return {
         "account": {

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core import services
-from core.branding import DEFAULT_COLOUR, Palette, contrast_with_white
+from core.colours import DEFAULT_COLOUR, Palette, contrast_with_white
 from core.models import SiteSettings, StoredFile
 from tests.admin_login import admin_login
 

@@ -13,6 +13,9 @@ from django.core.management.base import CommandError
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
 
+from core.deployment import key_fingerprint_record
+from core.models import KeyFingerprint
+
 # This site's own lock number (any constant that no other code on the server uses).
 MIGRATE_LOCK = 4_402_711
 
@@ -41,9 +44,6 @@ class Command(DjangoMigrate):
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
 
     def _record_key(self, connection) -> None:
-        from core.deployment import key_fingerprint_record
-        from core.models import KeyFingerprint
-
         if connection.alias != "default" or (
             KeyFingerprint._meta.db_table not in connection.introspection.table_names()
         ):

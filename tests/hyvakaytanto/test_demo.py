@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from archive.demo import ACCOUNTS_FILE
 from core.checks import demo_accounts_in_production
 from core.enums import Phase
 from core.models import Competition
+from hyvakaytanto.demo import ACCOUNTS_FILE
 from jury.models import ConflictOfInterest, Finalist, JuryMember, Score
 from tests.pages import text_of
 from voting.models import Vote

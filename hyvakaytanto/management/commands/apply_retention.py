@@ -1,13 +1,9 @@
-from importlib import import_module
-
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from core import audit, mail
-from core.ratelimit import clear_expired
+from core import audit
+from core.services import core_records_erase_expired
 from nominations.services import contact_data_erase_expired, drafts_erase_expired
 from voting.services import voter_data_purge, voter_unconfirmed_purge
 
@@ -23,7 +19,8 @@ class Command(BaseCommand):
         "counters older than a day, expired "
         "sessions and failed sign-ins, audit log events older than two years, and the rows of "
         "delivered or failed e-mail (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS). "
-        "The task queue's worker runs it every night."
+        "The task queue's worker runs it every night. Each app erases its own data through "
+        "its services; this command, part of the project's composition, only calls them."
     )
 
     def handle(self, *args, **options):
@@ -33,15 +30,9 @@ class Command(BaseCommand):
             unconfirmed = voter_unconfirmed_purge(now=now)
             contacts = contact_data_erase_expired(now=now)
             drafts = drafts_erase_expired(now=now)
-            counters = clear_expired()
-            # Django's own clean-up of expired sessions (what `clearsessions` runs).
-            import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
-            # Failed sign-ins that no longer count towards a lockout (address, user agent).
-            attempts, _ = AccessAttempt.objects.filter(
-                attempt_time__lte=now - settings.AXES_COOLOFF_TIME
-            ).delete()
-            events = audit.prune()
-            emails = mail.email_prune(now=now)
+            core = core_records_erase_expired(now=now)
+            counters, attempts = core.rate_limit_counters, core.expired_login_attempts
+            events, emails = core.audit_events, core.outgoing_emails
             summary = {
                 "voter_accounts": voters.voters,
                 "unconfirmed_voter_accounts": unconfirmed,

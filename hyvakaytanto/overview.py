@@ -1,8 +1,8 @@
 """Where the current year stands, for the admin's home page: the phase, the next deadline,
 the counts that matter now, and the next thing to do (with a link).
 
-It lives in ``archive``, the one app that may read every other. Six queries whatever the
-size of the year (seven once the results are out).
+It is part of the project's composition, the one floor that may read every app. Six queries
+whatever the size of the year (seven once the results are out).
 """
 
 from dataclasses import dataclass

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.demo import ACCOUNTS_FILE, accounts_text, demo_year_build
 from core.enums import Phase
+from hyvakaytanto.demo import ACCOUNTS_FILE, accounts_text, demo_year_build
 
 
 class Command(BaseCommand):
