@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 DATE_FORMAT = "j.n.Y"  # 27.2.2022, the Finnish way, in every language of the site
 
@@ -26,6 +27,17 @@ def day_text(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
     return format_date(value, DATE_FORMAT)
+
+
+def moment_text(value: datetime | None) -> str:
+    """The local date and time of an instant: 27.2.2022 klo 9.00."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(date)s klo %(time)s") % {
+        "date": format_date(local, DATE_FORMAT),
+        "time": format_date(local, "G.i"),
+    }
 
 
 def last_day_text(closes_at: datetime | None) -> str:

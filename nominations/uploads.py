@@ -9,10 +9,11 @@ from pathlib import PurePosixPath, PureWindowsPath
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from nominations.models import MAX_ATTACHMENT_BYTES
+from nominations.models import MAX_ATTACHMENT_BYTES, Attachment
 
 # Detected extension -> the MIME type the file is served with.
 ALLOWED_TYPES = {
@@ -120,3 +121,15 @@ def safe_download_name(original_name: str, content_type: str) -> str:
     stem = re.sub(r"[^\w\-. ()]+", "_", stem, flags=re.UNICODE).strip(" ._")[:100] or "liite"
     extension = next((ext for ext, mime in ALLOWED_TYPES.items() if mime == content_type), "bin")
     return f"{stem}.{extension}"
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Send an attachment as a download; callers check who may have it."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=safe_download_name(attachment.original_name, attachment.content_type),
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,7 +2,7 @@ import contextlib
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +19,7 @@ from nominations.forms import DraftForm, NominationForm, ResendLinkForm
 from nominations.models import Attachment
 from nominations.permissions import can_edit_through_link, can_view_nominations
 from nominations.queries import draft_for_token, nomination_for_token
-from nominations.uploads import safe_download_name
+from nominations.uploads import attachment_response
 
 SUBMIT_LIMIT = Limit("nomination-submit", count=10, window=timedelta(hours=1))
 RESEND_LIMIT = Limit("nomination-resend", count=5, window=timedelta(hours=1))
@@ -379,18 +379,6 @@ def attachment_download(request, pk: int):
         audit.record(audit.Action.REFUSED, request=request, target=request.path)
         raise Http404
     return attachment_response(get_object_or_404(Attachment, pk=pk))
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Send an attachment as a download; callers check who may have it."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=safe_download_name(attachment.original_name, attachment.content_type),
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from core.templatetags.site_tags import moment
+from core.dates import moment_text
 from voting import queries, services
 from voting.models import VoterMailbox, VoteTally
 from voting.permissions import can_handle_voter_requests, can_view_tallies, can_view_tally
@@ -91,7 +91,7 @@ class VoterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("liittynyt"), ordering="user__date_joined")
     def joined(self, mailbox) -> str:
-        return moment(mailbox.user.date_joined)
+        return moment_text(mailbox.user.date_joined)
 
     @admin.display(description=_("äänestänyt vuosina"))
     def years_voted(self, mailbox) -> str:

@@ -3,13 +3,10 @@ from datetime import datetime, timedelta
 from django import template
 from django.conf import settings
 from django.templatetags.cache import CacheNode
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, get_language_info
-from django.utils.translation import gettext as _
 
 from core.caching import PAGE_CACHE, content_generation, head_depends_only_on_address
-from core.dates import DATE_FORMAT, day_text, last_day_text
+from core.dates import day_text, last_day_text, moment_text
 
 register = template.Library()
 
@@ -29,14 +26,8 @@ def day(value: datetime | None) -> str:
 
 @register.filter
 def moment(value: datetime | None) -> str:
-    """The local date and time of an instant: 27.2.2022 klo 9.00."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return _("%(date)s klo %(time)s") % {
-        "date": format_date(local, DATE_FORMAT),
-        "time": format_date(local, "G.i"),
-    }
+    """The local date and time of an instant (``core.dates.moment_text``)."""
+    return moment_text(value)
 
 
 @register.filter(name="last_day")

@@ -68,6 +68,7 @@ def test_a_new_site_name_shows_on_every_node_within_a_second(settings, tmp_path)
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": cache_url,
                 "KEY_PREFIX": f"hyvakaytanto-{alias}",
+                "VERSION": settings.CACHE_VERSION,  # as the nodes have it
             }
             for alias in ("default", "pages")
         }

@@ -1,0 +1,4 @@
+"""The jury's screens in the admin, one module a screen (docs/DESIGN.md says where the admin
+ends and plain views would begin)."""
+
+from jury.admin import feedback, finalists, panel, ranking, scoring  # noqa: F401  (registers them)
