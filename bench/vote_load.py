@@ -408,24 +408,9 @@ def free_port() -> int:
 def start_gunicorn(port: int, workers: int, keep_alive: bool) -> subprocess.Popen:
     # Sync workers close every connection; threaded workers keep them, as behind a proxy.
     threads = ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"]
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "hyvakaytanto.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            *(threads if keep_alive else []),
-        ],
-        cwd=ROOT,
-    )
+    command = [sys.executable, "-m", "gunicorn", "hyvakaytanto.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--backlog", "2048", "--log-level", "warning"]
+    server = subprocess.Popen([*command, *(threads if keep_alive else [])], cwd=ROOT)  # noqa: S603
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):

@@ -1,0 +1,61 @@
+"""Writes for the jury's work: one function per use case, each in one transaction.
+
+The use cases live in one module per part of the year (scoring, finalists, feedback); they
+are named here, so that callers write ``services.score_save`` wherever the code sits.
+"""
+
+from jury.services.feedback import (
+    CriterionFeedback,
+    FeedbackPreview,
+    feedback_preview,
+    feedback_send,
+)
+from jury.services.finalists import (
+    PublicationPreview,
+    ShortlistException,
+    finalist_decide,
+    finalist_set_picture,
+    finalist_set_statement,
+    finalist_shortlist,
+    finalist_unshortlist,
+    finalists_publish,
+    finalists_publish_preview,
+    shortlist_exceptions,
+)
+from jury.services.letters import Letter
+from jury.services.scoring import (
+    CriterionScore,
+    conflict_declare,
+    conflict_withdraw,
+    juror_mark_done,
+    juror_remind_now,
+    juror_reopen,
+    jury_reminders_send_due,
+    score_save,
+)
+
+__all__ = [
+    "CriterionFeedback",
+    "CriterionScore",
+    "FeedbackPreview",
+    "Letter",
+    "PublicationPreview",
+    "ShortlistException",
+    "conflict_declare",
+    "conflict_withdraw",
+    "feedback_preview",
+    "feedback_send",
+    "finalist_decide",
+    "finalist_set_picture",
+    "finalist_set_statement",
+    "finalist_shortlist",
+    "finalist_unshortlist",
+    "finalists_publish",
+    "finalists_publish_preview",
+    "juror_mark_done",
+    "juror_remind_now",
+    "juror_reopen",
+    "jury_reminders_send_due",
+    "score_save",
+    "shortlist_exceptions",
+]
