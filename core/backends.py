@@ -6,38 +6,20 @@ query through the ORM, which costs about four times what PostgreSQL spends answe
 and everything else are the parent backends' own.
 """
 
-from functools import cache
-
 from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+from django.db import router
 
-
-@cache
-def _select_user_sql() -> tuple[str, list[str]]:
-    # The user model is Django's own: no field needs a database converter on PostgreSQL.
-    model = get_user_model()
-    fields = model._meta.concrete_fields
-    quote = connections["default"].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    # Only the model's own table and column names are formatted into the SQL.
-    sql = (
-        f"SELECT {columns} FROM {quote(model._meta.db_table)} "  # noqa: S608 # nosec B608
-        f"WHERE {quote(model._meta.pk.column)} = %s"
-    )
-    return sql, [field.attname for field in fields]
+from core import sql
 
 
 def user_by_id(user_id):
     """The user as ``User.objects.get(pk=user_id)`` returns it, or None (one query)."""
     model = get_user_model()
-    sql, attnames = _select_user_sql()
     database = router.db_for_read(model)
-    with connections[database].cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
+    attnames, row = sql.user_row(database, user_id)
     return None if row is None else model.from_db(database, attnames, row)
 
 

@@ -185,18 +185,6 @@ class Competition(TranslatedTextMixin, models.Model):
             timezone.now()
         )
 
-    # phase_at(now) == Phase.VOTING as a condition on a row aliased ``competition``, for a
-    # statement that must decide in the database itself (the vote's one INSERT). The timeline
-    # constraint keeps the nomination dates before the vote, so they need no test here.
-    # tests/hyvakaytanto/test_models.py checks that the two agree at every boundary.
-    VOTING_OPEN_SQL = """
-        competition.finalists_published_at <= %(now)s
-        AND competition.voting_opens_at <= %(now)s
-        AND %(now)s < competition.voting_closes_at
-        AND (competition.results_published_at IS NULL
-             OR competition.results_published_at > %(now)s)
-    """
-
     @property
     def local_title(self) -> str:
         return self.in_active_language("title")

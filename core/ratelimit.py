@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from core import sql
 from core.models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
@@ -79,19 +79,7 @@ def hit(limit: Limit, identity: str, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     key = f"{limit.scope}:{pseudonym(identity)}"
     start = _window_start(now, limit.window)
-    # Only the table name (ours) is formatted into the SQL; every value is a parameter.
-    table = RateLimitCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1)
-            ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1
-            RETURNING count
-            """,  # noqa: S608  # nosec B608
-            [key, start],
-        )
-        (count,) = cursor.fetchone()
-    return count <= limit.count
+    return sql.rate_limit_count(key, start) <= limit.count
 
 
 def clear_expired(*, older_than: timedelta = timedelta(days=1)) -> int:

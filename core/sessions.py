@@ -4,14 +4,16 @@ Every signed-in request (every vote among them) reads its session row, and the O
 about four times as long building that SELECT as PostgreSQL spends answering it (bench/
 README.md). A signed-in visitor's session is also written again once a minute at most (the
 time last seen, core/middleware.py), which Django does as BEGIN, UPDATE and COMMIT.
-So the read and that update are written out here; creating, deleting and expiring sessions
+So the read and that update are written out (``core.sql``); creating, deleting and expiring sessions
 stay Django's own. The user row is read the same way (core/backends.py).
 """
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
+
+from core import sql
 
 
 class SessionStore(DatabaseSessionStore):
@@ -35,27 +37,22 @@ class SessionStore(DatabaseSessionStore):
             return super().save(must_create=must_create)
         model = self.model
         data = self.encode(self._get_session())
-        # Only Django's own table name is formatted into the SQL; the values are parameters.
-        sql = (
-            f"UPDATE {model._meta.db_table} SET session_data = %s, expire_date = %s "  # noqa: S608 # nosec B608
-            "WHERE session_key = %s"
+        changed = sql.session_update(
+            model,
+            router.db_for_write(model),
+            key=self.session_key,
+            data=data,
+            expires=self.get_expiry_date(),
         )
-        with connections[router.db_for_write(model)].cursor() as cursor:
-            cursor.execute(sql, [data, self.get_expiry_date(), self.session_key])
-            if cursor.rowcount != 1:
-                raise UpdateError
+        if changed != 1:
+            raise UpdateError
         return None
 
     def _get_session_from_db(self):
         model = self.model
-        # Only Django's own table name is formatted into the SQL; the key is a parameter.
-        sql = (
-            f"SELECT session_data, expire_date FROM {model._meta.db_table} "  # noqa: S608 # nosec B608
-            "WHERE session_key = %s AND expire_date > %s"
+        row = sql.session_row(
+            model, router.db_for_read(model), key=self.session_key, now=timezone.now()
         )
-        with connections[router.db_for_read(model)].cursor() as cursor:
-            cursor.execute(sql, [self.session_key, timezone.now()])
-            row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None

@@ -365,7 +365,12 @@ WHITENOISE_ROOT = BASE_DIR / "hyvakaytanto" / "root_files"
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": env_str("PRIVATE_STORAGE_BACKEND", "core.storage.DatabaseStorage")},
+    # (A value written before the core moved to core/ names hyvakaytanto.storage: read as core's.)
+    "private": {
+        "BACKEND": env_str("PRIVATE_STORAGE_BACKEND", "core.storage.DatabaseStorage").replace(
+            "hyvakaytanto.storage.", "core.storage."
+        )
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

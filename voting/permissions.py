@@ -12,16 +12,6 @@ def is_voter_account(user) -> bool:
     return bool(user.is_authenticated and user.is_active and not user.is_staff)
 
 
-# The verified-address half of is_verified_voter, for statements that decide in the database
-# (the vote's INSERT, the finalist page's one query); the voter's id is %(voter)s. Only
-# allauth's table name is formatted in.
-VERIFIED_ADDRESS_SQL = f"""
-    EXISTS (
-        SELECT 1 FROM {EmailAddress._meta.db_table} WHERE user_id = %(voter)s AND verified
-    )
-"""  # noqa: S608  # nosec B608
-
-
 def is_verified_voter(user) -> bool:
     """A voter account with a verified e-mail address (one query)."""
     return is_voter_account(user) and (

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -24,8 +23,9 @@ from core.caching import content_generation
 from core.models import Competition
 from core.queries import current_competition
 from jury.models import Finalist
+from voting import sql
 from voting.models import Vote
-from voting.permissions import VERIFIED_ADDRESS_SQL, is_voter_account
+from voting.permissions import is_voter_account
 
 
 def published_finalists(competition: Competition) -> list[Finalist]:
@@ -112,16 +112,7 @@ def visitor_vote(user, competition: Competition) -> VisitorVote:
     """
     if not is_voter_account(user):
         return VisitorVote(verified=False)
-    # Only our table names are formatted into the SQL; every value is a parameter.
-    sql = f"""
-        SELECT {VERIFIED_ADDRESS_SQL}, vote.finalist_id, vote.cast_at
-        FROM (SELECT 1) AS visitor
-        LEFT JOIN {Vote._meta.db_table} vote
-            ON vote.voter_id = %(voter)s AND vote.competition_id = %(competition)s
-    """  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"voter": user.pk, "competition": competition.pk})
-        verified, finalist_id, cast_at = cursor.fetchone()
+    verified, finalist_id, cast_at = sql.visitor_vote_row(user.pk, competition.pk)
     return VisitorVote(verified=verified, finalist_id=finalist_id, cast_at=cast_at)
 
 

@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
@@ -20,10 +20,10 @@ from core.enums import Phase
 from core.models import Competition
 from core.ratelimit import pseudonym
 from jury.models import Finalist
-from nominations.models import Nomination
+from voting import sql
 from voting.mailboxes import canonical_address
 from voting.models import Vote, VoterMailbox
-from voting.permissions import VERIFIED_ADDRESS_SQL, is_verified_voter, is_voter_account
+from voting.permissions import is_verified_voter, is_voter_account
 
 # An account made by asking for a code is kept this long unless the code is entered.
 UNCONFIRMED_KEPT = timedelta(days=1)
@@ -112,28 +112,6 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
 
     A concurrent insert by the same voter waits for ours to commit and then does nothing.
     """
-    # Only our table names are formatted into the SQL; every value is a parameter.
-    sql = f"""
-        WITH finalist AS (
-            SELECT finalist.id, nomination.competition_id, nomination.practice_name
-            FROM {Finalist._meta.db_table} finalist
-            JOIN {Nomination._meta.db_table} nomination ON nomination.id = finalist.nomination_id
-            JOIN {Competition._meta.db_table} competition
-                ON competition.id = nomination.competition_id
-            WHERE finalist.id = %(finalist)s AND {Competition.VOTING_OPEN_SQL}
-        ), vote AS (
-            INSERT INTO {Vote._meta.db_table}
-                (competition_id, voter_id, finalist_id, cast_at, network, language)
-            SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s,
-                %(language)s
-            FROM finalist
-            WHERE {VERIFIED_ADDRESS_SQL}
-            ON CONFLICT (competition_id, voter_id) DO NOTHING
-            RETURNING id, competition_id, cast_at
-        )
-        SELECT vote.id, vote.competition_id, vote.cast_at, finalist.practice_name
-        FROM vote, finalist
-    """  # noqa: S608  # nosec B608
     params = {
         "finalist": finalist_id,
         "voter": voter.pk,
@@ -141,9 +119,7 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
         "network": network,
         "language": (get_language() or "fi")[:8],
     }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = sql.vote_insert_if_open(params)
     if row is None:
         return None
     vote_id, competition_id, cast_at, practice_name = row

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from core.enums import Phase
 from core.models import TIMELINE, Competition, Criterion
+from core.sql import VOTING_OPEN_SQL
 from tests.factories.hyvakaytanto import CompetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def _voting_open_in_sql(competition: Competition, moment: datetime) -> bool:
     """Whether the condition admits the row in a WHERE clause, as the vote's INSERT uses it."""
     sql = (
         "SELECT EXISTS (SELECT 1 FROM hyvakaytanto_competition competition "  # noqa: S608
-        f"WHERE competition.id = %(id)s AND {Competition.VOTING_OPEN_SQL})"
+        f"WHERE competition.id = %(id)s AND {VOTING_OPEN_SQL})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {"now": moment, "id": competition.pk})
