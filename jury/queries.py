@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     Max,
@@ -303,31 +304,79 @@ def _json_array(queryset, **fields):
 def score_sheet(user, nomination_id) -> ScoreSheet | None:
     """The scoring screen's data for a nomination on a panel the user sits on, or None.
 
-    One query: the nomination and its year, the user's seat, conflict and own scores, the
-    criteria, the answers, the attachments and the panel's scores and comments, gathered in
-    PostgreSQL as JSON arrays.
+    One query (``_sheet_row``); the rest is arranging its row for the screen.
     """
-    mine = {"nomination": OuterRef("pk"), "juror__user": user}
-    seat = JuryMember.objects.filter(user=user, competition=OuterRef("competition"))
+    row = _sheet_row(user, nomination_id)
+    if row is None:
+        return None
+    criteria = tuple(Criterion(**fields) for fields in row.criteria_json)
+    return ScoreSheet(
+        nomination=row,
+        seat=JuryMember(
+            pk=row.seat_id,
+            competition=row.competition,
+            user=user,
+            role=row.seat_role,
+            done_at=row.seat_done_at,
+        ),
+        conflict_reason=row.conflict_reason,
+        criteria=criteria,
+        answers=_answers(row.answers_json, criteria),
+        attachments=tuple(
+            SheetAttachment(a["pk"], a["name"], a["size"]) for a in row.attachments_json
+        ),
+        own_scores=tuple(
+            Score(
+                criterion_id=s["criterion"],
+                value=s["value"],
+                comment=s["comment"],
+                shared_with_nominee=s["shared"],
+            )
+            for s in row.own_json
+        ),
+        own_overall=row.own_overall or "",
+        own_overall_shared=bool(row.own_overall_shared),
+        panel=_panel(row.panel_json, criteria),
+        panel_comments=tuple((_name(c), c["text"]) for c in row.comments_json),
+        nomination_ids=tuple(row.nomination_ids),
+        seat_ids=tuple(row.seat_ids),
+        done_ids=frozenset(s["nomination"] for s in row.scored_json if s["scores"] >= len(criteria))
+        | frozenset(row.conflict_ids),
+    )
+
+
+def _sheet_row(user, nomination_id) -> Nomination | None:
+    """The nomination, joined to the user's seat on its year's panel (no seat, no row) and to
+    their conflict and overall comment on it; the lists the screen shows (criteria, answers,
+    attachments, the user's and the panel's scores, comments, the year's progress) come along
+    as arrays of JSON objects. Criteria, being four fixed rows, ride in the same query rather
+    than costing one of their own."""
     in_year = {"juror__user": user, "nomination__competition": OuterRef("competition")}
-    row = (
-        Nomination.objects.filter(
-            pk=nomination_id,
-            state=NominationState.SUBMITTED,
-            competition__jury_members__user=user,
+    panel = Score.objects.filter(nomination=OuterRef("pk")).order_by(
+        "juror__user__last_name", "juror__user__username", "criterion_id"
+    )
+    return (
+        Nomination.objects.filter(pk=nomination_id, state=NominationState.SUBMITTED)
+        .annotate(
+            seat=FilteredRelation(
+                "competition__jury_members", condition=Q(competition__jury_members__user=user)
+            )
+        )
+        .filter(seat__isnull=False)
+        .annotate(
+            own_conflict=FilteredRelation("conflicts", condition=Q(conflicts__juror=F("seat__pk"))),
+            own_comment=FilteredRelation(
+                "jury_comments", condition=Q(jury_comments__juror=F("seat__pk"))
+            ),
         )
         .select_related("competition")
         .annotate(
-            seat_id=Subquery(seat.values("pk")[:1]),
-            seat_role=Subquery(seat.values("role")[:1]),
-            seat_done_at=Subquery(seat.values("done_at")[:1]),
-            conflict_reason=Subquery(
-                ConflictOfInterest.objects.filter(**mine).values("reason")[:1]
-            ),
-            own_overall=Subquery(OverallComment.objects.filter(**mine).values("text")[:1]),
-            own_overall_shared=Subquery(
-                OverallComment.objects.filter(**mine).values("shared_with_nominee")[:1]
-            ),
+            seat_id=F("seat__pk"),
+            seat_role=F("seat__role"),
+            seat_done_at=F("seat__done_at"),
+            conflict_reason=F("own_conflict__reason"),
+            own_overall=F("own_comment__text"),
+            own_overall_shared=F("own_comment__shared_with_nominee"),
             criteria_json=_json_array(
                 Criterion.objects.order_by("number"),
                 pk="pk",
@@ -340,7 +389,7 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
                 guidance_en="guidance_en",
             ),
             answers_json=_json_array(
-                CriterionAnswer.objects.filter(nomination=OuterRef("pk")).order_by("criterion_id"),
+                CriterionAnswer.objects.filter(nomination=OuterRef("pk")),
                 criterion="criterion_id",
                 text="text",
             ),
@@ -351,16 +400,14 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
                 size="size",
             ),
             own_json=_json_array(
-                Score.objects.filter(**mine),
+                Score.objects.filter(nomination=OuterRef("pk"), juror=OuterRef("seat__pk")),
                 criterion="criterion_id",
                 value="value",
                 comment="comment",
                 shared="shared_with_nominee",
             ),
             panel_json=_json_array(
-                Score.objects.filter(nomination=OuterRef("pk")).order_by(
-                    "juror__user__last_name", "juror__user__username", "criterion_id"
-                ),
+                panel,
                 juror="juror_id",
                 first="juror__user__first_name",
                 last="juror__user__last_name",
@@ -368,6 +415,13 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
                 criterion="criterion_id",
                 value="value",
                 comment="comment",
+            ),
+            comments_json=_json_array(
+                OverallComment.objects.filter(nomination=OuterRef("pk")).order_by("juror_id"),
+                first="juror__user__first_name",
+                last="juror__user__last_name",
+                username="juror__user__username",
+                text="text",
             ),
             nomination_ids=ArraySubquery(
                 Nomination.objects.filter(
@@ -388,73 +442,42 @@ def score_sheet(user, nomination_id) -> ScoreSheet | None:
             conflict_ids=ArraySubquery(
                 ConflictOfInterest.objects.filter(**in_year).values("nomination")
             ),
-            comments_json=_json_array(
-                OverallComment.objects.filter(nomination=OuterRef("pk")).order_by("juror_id"),
-                first="juror__user__first_name",
-                last="juror__user__last_name",
-                username="juror__user__username",
-                text="text",
-            ),
         )
         .first()
     )
-    if row is None:
-        return None
-    criteria = tuple(Criterion(**{k: v for k, v in c.items()}) for c in row.criteria_json)
-    by_id = {c.pk: c for c in criteria}
-    panel: dict[int, dict] = {}
-    for score in row.panel_json:
-        name = f"{score['first']} {score['last']}".strip() or score["username"]
-        entry = panel.setdefault(score["juror"], {"juror": name, "values": {}, "comments": {}})
-        entry["values"][score["criterion"]] = score["value"]
-        entry["comments"][score["criterion"]] = score["comment"]
-    return ScoreSheet(
-        nomination=row,
-        seat=JuryMember(
-            pk=row.seat_id,
-            competition=row.competition,
-            user=user,
-            role=row.seat_role,
-            done_at=row.seat_done_at,
-        ),
-        conflict_reason=row.conflict_reason,
-        criteria=criteria,
-        answers=tuple(
-            SheetAnswer(by_id[a["criterion"]], a["text"])
-            for a in sorted(row.answers_json, key=lambda a: by_id[a["criterion"]].number)
-        ),
-        attachments=tuple(
-            SheetAttachment(a["pk"], a["name"], a["size"]) for a in row.attachments_json
-        ),
-        own_scores=tuple(
-            Score(
-                criterion_id=s["criterion"],
-                value=s["value"],
-                comment=s["comment"],
-                shared_with_nominee=s["shared"],
-            )
-            for s in row.own_json
-        ),
-        own_overall=row.own_overall or "",
-        own_overall_shared=bool(row.own_overall_shared),
-        panel=tuple(
-            PanelRow(
-                juror=entry["juror"],
-                values=tuple(entry["values"].get(c.pk, "–") for c in criteria),
-                comments=tuple(
-                    f"{c.number}: {entry['comments'][c.pk]}"
-                    for c in criteria
-                    if entry["comments"].get(c.pk)
-                ),
-            )
-            for entry in panel.values()
-        ),
-        panel_comments=tuple(
-            (f"{c['first']} {c['last']}".strip() or c["username"], c["text"])
-            for c in row.comments_json
-        ),
-        nomination_ids=tuple(row.nomination_ids),
-        seat_ids=tuple(row.seat_ids),
-        done_ids=frozenset(s["nomination"] for s in row.scored_json if s["scores"] >= len(criteria))
-        | frozenset(row.conflict_ids),
+
+
+def _name(person: dict) -> str:
+    return f"{person['first']} {person['last']}".strip() or person["username"]
+
+
+def _answers(answers: list[dict], criteria: tuple) -> tuple:
+    """The nomination's answers in the criteria's order."""
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    return tuple(
+        SheetAnswer(by_id[a["criterion"]], a["text"])
+        for a in sorted(answers, key=lambda a: by_id[a["criterion"]].number)
+    )
+
+
+def _panel(scores: list[dict], criteria: tuple) -> tuple:
+    """Each juror's row: a value per criterion in number order, and their comments."""
+    jurors: dict[int, dict] = {}
+    for score in scores:
+        juror = jurors.setdefault(
+            score["juror"], {"name": _name(score), "values": {}, "comments": {}}
+        )
+        juror["values"][score["criterion"]] = score["value"]
+        juror["comments"][score["criterion"]] = score["comment"]
+    return tuple(
+        PanelRow(
+            juror=juror["name"],
+            values=tuple(juror["values"].get(c.pk, "–") for c in criteria),
+            comments=tuple(
+                f"{c.number}: {juror['comments'][c.pk]}"
+                for c in criteria
+                if juror["comments"].get(c.pk)
+            ),
+        )
+        for juror in jurors.values()
     )

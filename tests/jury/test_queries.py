@@ -74,3 +74,34 @@ def test_ranking_page_uses_a_fixed_number_of_queries(
         response = client.get(reverse("admin:jury_rankingentry_changelist"))
 
     assert len(response.context["cl"].result_list) == count
+
+
+def test_the_score_sheet_is_one_query_with_the_jurors_own_work_beside_the_panels(
+    panel_year, django_assert_num_queries
+):
+    from jury.models import OverallComment
+    from jury.queries import score_sheet
+
+    me, other = JuryMemberFactory(competition=panel_year), JuryMemberFactory(competition=panel_year)
+    nomination, conflicted = NominationFactory.create_batch(2, competition=panel_year)
+    give(me, nomination, [4, 3, None, None])
+    give(other, nomination, [2, 2, 2, 2])
+    OverallComment.objects.create(juror=me, nomination=nomination, text="Oma yleiskommentti")
+    OverallComment.objects.create(juror=other, nomination=nomination, text="Toisen kommentti")
+    ConflictFactory(juror=me, nomination=conflicted, reason="Entinen työpaikka")
+
+    with django_assert_num_queries(1):
+        sheet = score_sheet(me.user, nomination.pk)
+
+    assert sheet.seat.pk == me.pk
+    assert sheet.conflict_reason is None
+    assert sheet.own_overall == "Oma yleiskommentti"
+    assert [(s.criterion_id, s.value) for s in sheet.own_scores] == [
+        (c.pk, v) for c, v in zip(Criterion.objects.order_by("number")[:2], [4, 3], strict=True)
+    ]
+    assert sorted(row.values for row in sheet.panel) == [(2, 2, 2, 2), (4, 3, "–", "–")]
+    assert conflicted.pk in sheet.done_ids  # a conflict counts as done for the way on
+    assert score_sheet(me.user, conflicted.pk).conflict_reason == "Entinen työpaikka"
+    # Someone without a seat on this year's panel gets nothing.
+    outsider = JuryMemberFactory()
+    assert score_sheet(outsider.user, nomination.pk) is None
