@@ -172,7 +172,7 @@ def competition_retime_demo(*, competition: Competition, phase: Phase, now=None)
 @transaction.atomic
 def competition_set_up_demo(*, phase: Phase, now: datetime | None = None) -> Competition:
     """Create or reset the demo year so that it is in ``phase`` at ``now``, as far as dates
-    alone can make it (no finalists or results: ``archive.demo`` builds those).
+    alone can make it (no finalists or results: ``demo_year_build`` adds those).
 
     The year is the one whose ceremony is in the coming spring. Writes one Competition row;
     re-running moves its dates (and clears its publication stamps) instead of adding a year.
