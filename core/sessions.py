@@ -8,12 +8,18 @@ So the read and that update are written out (``core.sql``); creating, deleting a
 stay Django's own. The user row is read the same way (core/backends.py).
 """
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import router
 from django.utils import timezone
 
 from core import sql
+
+# Sessions signed in before the core moved out of the project package name their
+# authentication backend by its old module; read them as the new one, so that nobody is signed
+# out by the upgrade. (Django accepts only a backend named in AUTHENTICATION_BACKENDS.)
+MOVED_BACKENDS = ("hyvakaytanto.backends.", "core.backends.")
 
 
 class SessionStore(DatabaseSessionStore):
@@ -60,3 +66,11 @@ class SessionStore(DatabaseSessionStore):
         return model(
             session_key=self.session_key, session_data=session_data, expire_date=expire_date
         )
+
+    def load(self):
+        session = super().load()
+        old, new = MOVED_BACKENDS
+        backend = session.get(BACKEND_SESSION_KEY, "")
+        if backend.startswith(old):
+            session[BACKEND_SESSION_KEY] = new + backend.removeprefix(old)
+        return session

@@ -121,7 +121,7 @@ def public_file(request, name: str):
 
 @require_http_methods(["GET", "HEAD"])
 def theme_stylesheet(request, colour: str):
-    """The brand colour's shades as CSS custom properties (core/branding.py)."""
+    """The brand colour's shades as CSS custom properties (core/colours.py)."""
     response = HttpResponse(theme_css(f"#{colour}"), content_type="text/css; charset=utf-8")
     patch_cache_control(response, **_FOREVER)
     return response

@@ -400,7 +400,9 @@ def _sheet_row(user, nomination_id) -> Nomination | None:
                 size="size",
             ),
             own_json=_json_array(
-                Score.objects.filter(nomination=OuterRef("pk"), juror=OuterRef("seat__pk")),
+                Score.objects.filter(
+                    nomination=OuterRef("pk"), juror=OuterRef("seat__pk")
+                ).order_by("criterion__number"),
                 criterion="criterion_id",
                 value="value",
                 comment="comment",

@@ -1,7 +1,8 @@
 """Raw SQL of the vote's measured hot paths: the vote's one INSERT, which decides in the
 database whether the vote is open and the voter verified, and the finalist page's one read of
 the visitor's vote. Only our own (and allauth's) table names are formatted into a statement;
-every value is a parameter. tests/voting/ checks each against the Python rule it mirrors."""
+every value is a parameter. Tests check each against the Python rule it mirrors (the open vote:
+tests/hyvakaytanto/test_models.py; the verified address and the vote: tests/voting/)."""
 
 from allauth.account.models import EmailAddress
 from django.db import connection

@@ -130,7 +130,7 @@ class RankingChangeList(ChangeList):
         super().get_results(request)
         for entry in self.result_list:
             entry.standing = self.standings.get(entry.pk)
-        if not (self.query or self.has_active_filters):
+        if not (self.query or self.get_filters_params()):
             # Nothing searched or filtered: every row is shown, so the search bar says so
             # rather than offering "Näytä kaikki" (the admin skips the full count here).
             self.full_result_count = self.result_count

@@ -109,7 +109,7 @@ def test_the_sixth_wrong_password_locks_the_account_even_for_the_right_password(
     assert AuditEvent.objects.filter(action=Action.LOCKED_OUT, target=juror.username).exists()
     assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED).count() >= 5
 
-    # Staff unlock it, as the README says.
+    # Staff unlock it, as docs/OPERATIONS.md says.
     call_command("axes_reset_username", juror.username)
     assert sign_in_with_password(client, juror).status_code == 302
     assert "_auth_user_id" in client.session

@@ -1,4 +1,4 @@
-"""The README names the admin's menus as the admin shows them."""
+"""The README and the guides name the admin's menus as the admin shows them."""
 
 import re
 from pathlib import Path
@@ -9,10 +9,11 @@ from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def test_every_menu_path_in_the_readme_is_in_the_admins_menu(
+def test_every_menu_path_in_the_documents_is_in_the_admins_menu(
     superuser, staff, chair_seat, juror_seat
 ):
     shown = set()
@@ -21,7 +22,7 @@ def test_every_menu_path_in_the_readme_is_in_the_admins_menu(
         request.user = user
         for app in admin.site.get_app_list(request):
             shown |= {(str(app["name"]), str(model["name"])) for model in app["models"]}
-    text = " ".join(README.read_text().split())
+    text = " ".join(" ".join(path.read_text().split()) for path in DOCUMENTS)
 
     named = set(re.findall(r"\*([A-ZÄÖ][\w ]*?) → ([^*]+?)\*", text))
 

@@ -59,6 +59,28 @@ def test_a_session_written_by_djangos_own_engine_stays_signed_in(client):
     assert signed_in_name(client) == voter.email
 
 
+@pytest.mark.parametrize(
+    ("backend", "make_user"),
+    [("EmailCodeBackend", VoterFactory), ("PasswordBackend", StaffUserFactory)],
+)
+def test_a_session_signed_in_before_the_core_moved_stays_signed_in(client, backend, make_user):
+    """Sessions written before the upgrade name the backend under hyvakaytanto.backends."""
+    user = make_user()
+    old = SessionStore()
+    old.update(
+        {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": f"hyvakaytanto.backends.{backend}",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+    )
+    old.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+
+    response = client.get("/")
+    assert response.wsgi_request.user == user
+
+
 def test_an_unknown_session_key_is_anonymous_and_gets_no_row(client):
     client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
 
