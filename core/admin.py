@@ -59,6 +59,11 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
         ),
     ]
 
+    def view_on_site(self, competition: Competition) -> str:
+        """ "Näytä sivustolla": the year's front page as the public will see it, before it is
+        public too (``hyvakaytanto.views.home``'s preview)."""
+        return f"{reverse('home')}?esikatselu={competition.year}"
+
     @admin.display(description=_("vaihe"))
     def current_phase(self, competition: Competition) -> str:
         return competition.phase.label

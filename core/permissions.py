@@ -9,3 +9,8 @@ def can_follow_the_year(user) -> bool:
 def can_resend_email(user) -> bool:
     """Communications staff may queue a failed e-mail again."""
     return bool(user.is_active and user.has_perm("hyvakaytanto.resend_outgoingemail"))
+
+
+def can_preview_years(user) -> bool:
+    """Staff who follow the years see any year's front page before the public does."""
+    return can_follow_the_year(user)

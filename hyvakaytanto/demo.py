@@ -390,11 +390,13 @@ def _seat_panel(competition: Competition, users: dict) -> list[JuryMember]:
     organisations = ["Talentia", "Talentia", "Sosiaalialan osaamiskeskus", "Kuntaliitto"]
     keys = ["chair", "juror", "juror2", "juror3"]
     return [
-        JuryMember.objects.create(
-            competition=competition,
-            user=users[key],
-            role=JuryRole.CHAIR if key == "chair" else JuryRole.MEMBER,
-            organisation=organisation,
+        jury_services.juror_seat(
+            seat=JuryMember(
+                competition=competition,
+                user=users[key],
+                role=JuryRole.CHAIR if key == "chair" else JuryRole.MEMBER,
+                organisation=organisation,
+            )
         )
         for key, organisation in zip(keys, organisations, strict=True)
     ]

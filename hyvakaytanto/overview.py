@@ -16,7 +16,7 @@ from core.dates import day_text
 from core.enums import Phase
 from core.models import Competition, OutgoingEmail
 from core.permissions import can_follow_the_year
-from core.queries import current_competition
+from core.queries import newest_competition
 from jury.enums import Recognition
 from jury.models import FeedbackRound, Finalist, JuryMember
 from jury.permissions import seat_for
@@ -50,7 +50,7 @@ class YearOverview:
 def year_overview(user) -> YearOverview | None:
     """For communications staff and the year's chair (the steps are the chair's or staff's
     according to who may take them); None for anyone else, or before any year exists."""
-    competition = current_competition()
+    competition = newest_competition()
     if competition is None:
         return None
     seat = seat_for(user, competition)

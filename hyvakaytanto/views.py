@@ -19,7 +19,8 @@ from core.colours import theme_css
 from core.enums import Phase
 from core.images import PUBLIC_PREFIX
 from core.models import Competition
-from core.queries import criteria, current_competition
+from core.permissions import can_preview_years
+from core.queries import criteria, public_competition
 from voting import queries as voting_queries
 
 
@@ -59,15 +60,33 @@ def _timeline(competition: Competition, phase: Phase) -> list[Step]:
     ]
 
 
+PREVIEW_PARAMETER = "esikatselu"
+
+
+def _previewed_year(request) -> Competition | None:
+    """``/?esikatselu=2028``: staff who may see the years look at any year's front page as the
+    public will see it, a year in preparation included. Anyone else gets the public's page."""
+    year = request.GET.get(PREVIEW_PARAMETER, "")
+    if not (year.isdigit() and can_preview_years(request.user)):
+        return None
+    return Competition.objects.filter(year=int(year)).first()
+
+
 @public_page
 def home(request):
     """The front page: it leads with what the year needs now (the call, the jury at work, the
     finalists and the vote, the wait for the winner, the winner), then the year's timeline
     with today's step marked, then the criteria and the prize. A handful of queries whatever
     the phase."""
-    competition = current_competition()
+    preview = _previewed_year(request)
+    competition = preview or public_competition()
     phase = competition.phase if competition else None
-    context = {"competition": competition, "phase": phase, "criteria": criteria()}
+    context = {
+        "competition": competition,
+        "phase": phase,
+        "criteria": criteria(),
+        "preview": preview is not None,
+    }
     if competition is not None:
         context["timeline"] = _timeline(competition, phase)
         if phase in (Phase.VOTING, Phase.DELIBERATION) or (

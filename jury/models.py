@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,8 @@ class JuryMember(models.Model):
         verbose_name=_("käyttäjä"),
         on_delete=models.PROTECT,
         related_name="jury_seats",
+        # Only staff accounts can sit on a panel: a voter's account never signs in to the admin.
+        limit_choices_to={"is_staff": True},
     )
     role = models.CharField(
         _("rooli"), max_length=16, choices=JuryRole.choices, default=JuryRole.MEMBER
@@ -60,6 +63,18 @@ class JuryMember(models.Model):
     def __str__(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name} ({self.competition.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.user_id is not None and not self.user.is_staff:
+            raise ValidationError(
+                {
+                    "user": _(
+                        "Raatiin voi lisätä vain henkilökunnan tilin. Tämä on äänestäjän tili, "
+                        "jolla ei pääse ylläpitoon."
+                    )
+                }
+            )
 
     @property
     def is_chair(self) -> bool:

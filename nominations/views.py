@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import audit
 from core.enums import Phase
-from core.queries import criteria, current_competition
+from core.queries import criteria, public_competition
 from core.ratelimit import Limit, client_address, hit
 from nominations import services
 from nominations.forms import DraftForm, NominationForm, ResendLinkForm
@@ -48,7 +48,7 @@ def _form_page(request, form, *, nomination=None, token=None, draft=None, status
     if nomination:
         competition = nomination.competition
     else:
-        competition = draft.competition if draft else current_competition()
+        competition = draft.competition if draft else public_competition()
     return render(
         request,
         "nominations/form.html",
@@ -72,7 +72,7 @@ def _form_page(request, form, *, nomination=None, token=None, draft=None, status
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def nominate(request):
-    competition = current_competition()
+    competition = public_competition()
     is_open = competition is not None and competition.phase == Phase.NOMINATION
     if not is_open and request.method in ("GET", "HEAD"):
         return render(request, "nominations/closed.html", {"competition": competition})
@@ -277,7 +277,7 @@ def draft_autosave(request, token: str | None = None):
                 {"message": _("Luonnosta ei löytynyt: se on ehkä jo lähetetty ehdotukseksi.")},
                 status=404,
             )
-    competition = draft.competition if draft else current_competition()
+    competition = draft.competition if draft else public_competition()
     form = NominationForm(request.POST, criteria=criteria())
     try:
         saved = _save_draft(request, form, competition=competition, draft=draft)
@@ -384,7 +384,7 @@ def attachment_download(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def resend_link(request):
     form = ResendLinkForm(request.POST or None)
-    competition = current_competition()
+    competition = public_competition()
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         allowed = hit(RESEND_LIMIT, client_address(request)) and hit(

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from core.caching import content_generation
 from core.models import Competition
-from core.queries import current_competition
+from core.queries import public_competition
 from jury.models import Finalist
 from voting import sql
 from voting.models import Vote
@@ -59,7 +59,7 @@ def public_finalists() -> tuple[Competition | None, list[Finalist]]:
         and _snapshot[1] == generation
     ):
         return _snapshot[2], _snapshot[3]
-    competition = current_competition()
+    competition = public_competition()
     finalists = published_finalists(competition) if competition else []
     _snapshot = (now, generation, competition, finalists)
     return competition, finalists

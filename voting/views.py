@@ -20,7 +20,7 @@ from django.views.generic import FormView
 
 from core.caching import PAGE_CACHE, page_key, public_page, same_head_for_address
 from core.enums import Phase
-from core.queries import current_competition
+from core.queries import public_competition
 from core.ratelimit import Limit, client_address, hit
 from voting import queries, services
 from voting.forms import VoterSignInForm
@@ -247,7 +247,7 @@ def account(request):
 def account_delete(request):
     if request.user.is_staff:
         raise PermissionDenied
-    competition = current_competition()
+    competition = public_competition()
     voting_open = competition is not None and competition.phase == Phase.VOTING
     if request.method == "POST":
         services.voter_delete_account(voter=request.user)

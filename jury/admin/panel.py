@@ -59,6 +59,12 @@ class JuryMemberAdmin(GuardedAdmin, admin.ModelAdmin):
             return queryset
         return queryset.filter(competition__in=visible_competition_ids(request))
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.juror_seat(seat=obj)
+
     def has_chair_permission(self, request) -> bool:
         return bool(chaired_years(request))
 

@@ -23,6 +23,7 @@ from jury.services.finalists import (
     shortlist_exceptions,
 )
 from jury.services.letters import Letter
+from jury.services.panel import juror_seat
 from jury.services.scoring import (
     CriterionScore,
     conflict_declare,
@@ -55,6 +56,7 @@ __all__ = [
     "juror_mark_done",
     "juror_remind_now",
     "juror_reopen",
+    "juror_seat",
     "jury_reminders_send_due",
     "score_save",
     "shortlist_exceptions",

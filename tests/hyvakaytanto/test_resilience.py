@@ -225,7 +225,7 @@ def test_an_error_that_is_not_the_databases_answers_500_with_the_same_page(clien
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(views, "current_competition", broken)
+    monkeypatch.setattr(views, "public_competition", broken)
     client.raise_request_exception = False
 
     response = client.get("/")

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from archive.models import AwardYear
+from tests.admin_login import admin_login
 from tests.factories.archive import AwardFactory, AwardYearFactory
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import FinalistFactory
@@ -59,9 +60,15 @@ def current_step(response) -> str:
         ("published", "Voittaja Perhetyön malli Vuoden", "Tulokset julkistetaan (nyt)"),
     ],
 )
-def test_home_leads_with_what_the_phase_needs_and_marks_todays_step(client, trait, lead, step):
+def test_home_leads_with_what_the_phase_needs_and_marks_todays_step(
+    client, staff, trait, lead, step
+):
     traits = {} if trait == "nomination" else {trait: True}
     competition = CompetitionFactory(**traits)
+    url = reverse("home")
+    if trait == "draft":  # a year in preparation: staff see it in the front page's preview
+        admin_login(client, staff)
+        url += f"?esikatselu={competition.year}"
     if trait in ("voting", "deliberation", "published"):
         finalist = FinalistFactory(
             nomination__competition=competition, nomination__practice_name="Perhetyön malli"
@@ -76,7 +83,7 @@ def test_home_leads_with_what_the_phase_needs_and_marks_todays_step(client, trai
         )
         lead = f"Vuoden {competition.year} voittaja Perhetyön malli"
 
-    response = client.get(reverse("home"))
+    response = client.get(url)
 
     assert competition.title in text_of(response)
     assert lead_of(response).startswith(lead)
@@ -91,13 +98,35 @@ def test_home_leads_with_what_the_phase_needs_and_marks_todays_step(client, trai
         assert "(nyt)" in current_step(response)
 
 
-def test_home_shows_the_newest_competition(client):
+def test_home_shows_the_newest_year_whose_call_has_opened(client):
     CompetitionFactory(year=2030, published=True)
     CompetitionFactory(year=2031)
 
     response = client.get(reverse("home"))
 
     assert response.context["competition"].year == 2031
+
+
+def test_a_year_in_preparation_leaves_the_front_page_to_the_published_one(client, staff):
+    published = CompetitionFactory(year=2030, published=True)
+    AwardFactory(
+        year=AwardYearFactory(year=2030, competition=published),
+        kind="winner",
+        practice_name="Perhetyön malli",
+    )
+    CompetitionFactory(year=2031, draft=True)
+
+    public = client.get(reverse("home") + "?esikatselu=2031")  # ignored for the public
+
+    assert public.context["competition"].year == 2030
+    assert lead_of(public).startswith("Vuoden 2030 voittaja Perhetyön malli")
+    assert "Esikatselu" not in text_of(public)
+
+    admin_login(client, staff)
+    preview = client.get(reverse("home") + "?esikatselu=2031")
+    assert preview.context["competition"].year == 2031
+    assert "Esikatselu: näin vuoden 2031 etusivu näkyy yleisölle" in text_of(preview)
+    assert lead_of(preview).startswith("Kilpailu avautuu pian")
 
 
 def test_home_lists_the_four_criteria_with_guidance(client, competition):
