@@ -59,6 +59,35 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
         ),
     ]
 
+    def get_actions(self, request):
+        # A year is deleted one at a time, on its own page, where the reason for a refusal
+        # can be shown (services.competition_delete).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        competition = self.get_object(request, object_id)
+        if competition is not None and self.has_delete_permission(request, competition):
+            attached = services.competition_attachments(competition)
+            if attached:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Vuotta %(year)s ei voi poistaa, koska siihen liittyy tietoja "
+                        "(%(what)s). Vain tyhjän, vahingossa lisätyn vuoden voi poistaa."
+                    )
+                    % {"year": competition.year, "what": "; ".join(attached)},
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:hyvakaytanto_competition_change", args=[competition.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.competition_delete(competition=obj, by=request.user)
+
     def view_on_site(self, competition: Competition) -> str:
         """ "Näytä sivustolla": the year's front page as the public will see it, before it is
         public too (``hyvakaytanto.views.home``'s preview)."""

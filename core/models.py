@@ -288,6 +288,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Henkilötietoja sisältävä vienti")
         ERASED = "erased", _("Henkilötiedot poistettu")
         RETENTION = "retention", _("Säilytysajan ylittäneet tiedot poistettu")
+        YEAR_DELETED = "year_deleted", _("Kilpailuvuosi poistettu")
 
     at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
     actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)

@@ -4,7 +4,11 @@ from importlib import import_module
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import transaction
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from core import audit, mail
 from core.branding import forget_site_identity
@@ -68,3 +72,45 @@ def core_records_erase_expired(*, now: datetime) -> CoreErasure:
         audit_events=audit.prune(),
         outgoing_emails=mail.email_prune(now=now),
     )
+
+
+def competition_attachments(competition: Competition) -> list[str]:
+    """What deleting the year would take with it, as "kilpailuehdotukset: 3" lines; empty when
+    nothing is attached. Read from the relations themselves, so every app's rows count."""
+    collector = NestedObjects(using=router.db_for_write(Competition))
+    collector.collect([competition])
+    counts: dict[str, int] = {}
+    for model, objects in collector.model_objs.items():
+        if (
+            model is Competition
+            or model._meta.auto_created
+            or "historical" in model._meta.model_name
+        ):
+            continue
+        name = str(capfirst(model._meta.verbose_name_plural))
+        counts[name] = counts.get(name, 0) + len(objects)
+    for obj in collector.protected:
+        name = str(capfirst(obj._meta.verbose_name_plural))
+        counts[name] = counts.get(name, 0) + 1
+    return [f"{name}: {count}" for name, count in sorted(counts.items()) if count]
+
+
+@transaction.atomic
+def competition_delete(*, competition: Competition, by) -> None:
+    """Delete a year set up by mistake. Refused (ValidationError, naming what is attached) for
+    a year with anything attached to it: nominations, drafts, seats, votes, an archive entry.
+
+    Side effects: one audit event.
+    """
+    attached = competition_attachments(competition)
+    if attached:
+        raise ValidationError(
+            _(
+                "Vuotta %(year)s ei voi poistaa, koska siihen liittyy tietoja (%(what)s). "
+                "Vain tyhjän, vahingossa lisätyn vuoden voi poistaa."
+            )
+            % {"year": competition.year, "what": "; ".join(attached)},
+            code="not_empty",
+        )
+    audit.record(audit.Action.YEAR_DELETED, actor=by, target=f"competition:{competition.year}")
+    competition.delete()

@@ -173,7 +173,14 @@ WHO_MAY |= {
 }
 # The year, its texts and the site: staff.
 for _model, views in {
-    "hyvakaytanto_competition": {"changelist": STAFF, "add": STAFF, "change": STAFF},
+    # A year with anything attached answers with the refusal's reason (a redirect to its page);
+    # an empty one with the confirmation. Both are staff's.
+    "hyvakaytanto_competition": {
+        "changelist": STAFF,
+        "add": STAFF,
+        "change": STAFF,
+        "delete": STAFF,
+    },
     "hyvakaytanto_criterion": {"changelist": STAFF, "change": STAFF},
     "hyvakaytanto_auditevent": {"changelist": STAFF, "change": STAFF},
     "hyvakaytanto_outgoingemail": {"changelist": STAFF, "change": STAFF},

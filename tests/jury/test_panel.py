@@ -33,9 +33,7 @@ def test_the_service_seats_a_staff_account_and_refuses_a_voters():
     assert not JuryMember.objects.filter(user=voter).exists()
 
 
-def test_staff_cannot_seat_a_voter_in_the_admin_and_the_picker_never_offers_one(
-    client, superuser
-):
+def test_staff_cannot_seat_a_voter_in_the_admin_and_the_picker_never_offers_one(client, superuser):
     year = CompetitionFactory(draft=True)
     juror = StaffUserFactory(first_name="Raili", last_name="Raatilainen")
     voter = VoterFactory(email="raili.voter@example.fi", first_name="Raili", last_name="Äänestäjä")
