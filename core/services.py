@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core import audit, mail
 from core.branding import forget_site_identity
-from core.models import Competition, SiteSettings
+from core.models import TIMELINE, Competition, SiteSettings
 from core.ratelimit import clear_expired
 from core.storage import files_forget
 
@@ -114,3 +115,61 @@ def competition_delete(*, competition: Competition, by) -> None:
         )
     audit.record(audit.Action.YEAR_DELETED, actor=by, target=f"competition:{competition.year}")
     competition.delete()
+
+
+# What the next year takes over from this one as it is: its texts in every language, the
+# prize and the number of finalists. (The four criteria are the award's own, shared by every
+# year, so they carry on by themselves.)
+CARRIED_OVER = (
+    "introduction",
+    "introduction_sv",
+    "introduction_en",
+    "prize_text",
+    "prize_text_sv",
+    "prize_text_en",
+    "finalist_count",
+)
+
+
+def _a_year_on(moment: datetime) -> datetime:
+    """The same wall-clock moment in Helsinki a year later (29.2. becomes 28.2.)."""
+    local = timezone.localtime(moment)
+    try:
+        moved = local.replace(year=local.year + 1)
+    except ValueError:  # 29 February
+        moved = local.replace(year=local.year + 1, day=28)
+    naive = moved.replace(tzinfo=None)
+    return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+def competition_dates_a_year_on(competition: Competition) -> dict[str, datetime]:
+    """The year's timeline moved one year on, field by field."""
+    return {field: _a_year_on(getattr(competition, field)) for field in TIMELINE}
+
+
+def competition_next_from(*, competition: Competition, by) -> Competition:
+    """Set up the year after ``competition`` from it: its texts in every language, the prize
+    and the number of finalists, the titles with the year changed, and every date one year on,
+    for staff to check. The new year is in preparation, so the public does not see it until
+    its call opens. Refused (ValidationError) when that year exists already.
+
+    Side effects: one Competition row.
+    """
+    year = competition.year + 1
+    if Competition.objects.filter(year=year).exists():
+        raise ValidationError(
+            _("Vuosi %(year)s on jo olemassa: avaa se kilpailuvuosien listasta.") % {"year": year},
+            code="exists",
+        )
+    old, new = str(competition.year), str(year)
+    following = Competition(
+        year=year,
+        title=competition.title.replace(old, new),
+        title_sv=competition.title_sv.replace(old, new),
+        title_en=competition.title_en.replace(old, new),
+        **{field: getattr(competition, field) for field in CARRIED_OVER},
+        **competition_dates_a_year_on(competition),
+    )
+    following.full_clean()
+    following.save()
+    return following

@@ -193,6 +193,11 @@ def _next_step(competition, phase, jurors, jurors_done, finalists, is_chair) -> 
             _("Tulokset on julkaistu. Lähetä raadin palaute ehdottajille (esikatselu ensin)."),
             reverse(f"{admin}jury_feedbackround_changelist"),
         )
+    if not is_chair:
+        return Step(
+            _("Tulokset on julkaistu. Luo seuraava kilpailuvuosi tämän pohjalta."),
+            reverse(f"{admin}hyvakaytanto_competition_next", args=[competition.pk]),
+        )
     return Step(
         _("Tulokset on julkaistu, ja ne näkyvät arkistossa."),
         reverse("archive:results", kwargs={"year": competition.year}),

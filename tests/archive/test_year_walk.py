@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from archive import services as archive_services
+from core import services as core_services
 from core.models import Criterion
 from jury import services as jury_services
 from jury.enums import Recognition
@@ -213,6 +214,21 @@ def test_the_home_and_the_front_page_follow_the_year_step_by_step():
 
         jury_services.feedback_send(competition=year.competition, by=year.staff)
         check(
-            home_next="Tulokset on julkaistu, ja ne näkyvät arkistossa.",
+            home_next="Tulokset on julkaistu. Luo seuraava kilpailuvuosi tämän pohjalta.",
             home_not=("Lähetä raadin palaute",),
+        )
+
+        # Staff set up the next year from this one: it is in preparation, so the public
+        # still sees this year's winner, and the staff home moves on to the new year.
+        following = core_services.competition_next_from(competition=year.competition, by=year.staff)
+        check(
+            home_next="Tarkista vuoden tekstit ja päivämäärät",
+            front=("Aamukahvit", "Raati valitsi voittajan yksimielisesti."),
+            front_not=(following.title, "Ehdota käytäntöä"),
+        )
+
+    with time_machine.travel(following.nomination_opens_at, tick=False):
+        check(
+            home_next="Nimeä vuoden palkintoraati",
+            front=(following.title, "Ehdota käytäntöä", "Aamukahvit"),
         )

@@ -180,6 +180,7 @@ for _model, views in {
         "add": STAFF,
         "change": STAFF,
         "delete": STAFF,
+        "next": STAFF,  # "Luo seuraava kilpailuvuosi"
     },
     "hyvakaytanto_criterion": {"changelist": STAFF, "change": STAFF},
     "hyvakaytanto_auditevent": {"changelist": STAFF, "change": STAFF},
