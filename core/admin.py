@@ -33,6 +33,7 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
                     ("title_sv", "title_en"),
                     ("introduction_sv", "introduction_en"),
                     ("prize_text_sv", "prize_text_en"),
+                    ("announcement_place_sv", "announcement_place_en"),
                 ],
             },
         ),
@@ -44,6 +45,7 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
                     "scoring_last_day",
                     ("voting_opens_on", "voting_last_day"),
                     "finalist_count",
+                    ("announcement_on", "announcement_place"),
                 ]
             },
         ),

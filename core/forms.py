@@ -86,7 +86,12 @@ class CompetitionForm(forms.ModelForm):
             "prize_text_sv",
             "prize_text_en",
             "finalist_count",
+            "announcement_on",
+            "announcement_place",
+            "announcement_place_sv",
+            "announcement_place_en",
         ]
+        widgets = {"announcement_on": DayInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,6 +99,27 @@ class Competition(TranslatedTextMixin, models.Model):
             "Kuinka monta finalistia raati valitsee yleisöäänestykseen. Kilpailukutsussa 4."
         ),
     )
+    # The results announcement, as the award has it: a day and a place (the social-work
+    # conference, usually), told on the front page and in the timeline.
+    announcement_on = models.DateField(
+        _("tulosten julkistuspäivä"),
+        null=True,
+        blank=True,
+        help_text=_("Päivä, jona voittaja julkistetaan. Näkyy etusivun aikataulussa."),
+    )
+    announcement_place = models.CharField(
+        _("julkistuspaikka"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Esimerkiksi: Sosiaalialan asiantuntijapäivät, Tampere-talo."),
+    )
+    announcement_place_sv = models.CharField(
+        _("julkistuspaikka ruotsiksi"), max_length=200, blank=True, validators=[single_line]
+    )
+    announcement_place_en = models.CharField(
+        _("julkistuspaikka englanniksi"), max_length=200, blank=True, validators=[single_line]
+    )
     finalists_published_at = models.DateTimeField(
         _("finalistit julkistettu"), null=True, blank=True, editable=False
     )

@@ -128,6 +128,9 @@ CARRIED_OVER = (
     "prize_text_sv",
     "prize_text_en",
     "finalist_count",
+    "announcement_place",
+    "announcement_place_sv",
+    "announcement_place_en",
 )
 
 
@@ -140,6 +143,15 @@ def _a_year_on(moment: datetime) -> datetime:
         moved = local.replace(year=local.year + 1, day=28)
     naive = moved.replace(tzinfo=None)
     return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+def _day_a_year_on(day):
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def competition_dates_a_year_on(competition: Competition) -> dict[str, datetime]:
@@ -169,6 +181,7 @@ def competition_next_from(*, competition: Competition, by) -> Competition:
         title_en=competition.title_en.replace(old, new),
         **{field: getattr(competition, field) for field in CARRIED_OVER},
         **competition_dates_a_year_on(competition),
+        announcement_on=_day_a_year_on(competition.announcement_on),
     )
     following.full_clean()
     following.save()

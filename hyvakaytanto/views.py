@@ -34,6 +34,7 @@ class Step:
     phase: Phase
     current: bool
     done: bool
+    place: str = ""
 
 
 def _timeline(competition: Competition, phase: Phase) -> list[Step]:
@@ -52,10 +53,23 @@ def _timeline(competition: Competition, phase: Phase) -> list[Step]:
             competition.voting_closes_at,
         ),
         (_("Raati valitsee voittajan"), competition.voting_closes_at, None),
-        (_("Tulokset julkistetaan"), competition.results_published_at, None),
+        (
+            _("Tulokset julkistetaan"),
+            competition.announcement_on or competition.results_published_at,
+            None,
+        ),
     ]
+    place = competition.in_active_language("announcement_place")
     return [
-        Step(label, starts, ends, order[n], current=n == now_at, done=n < now_at)
+        Step(
+            label,
+            starts,
+            ends,
+            order[n],
+            current=n == now_at,
+            done=n < now_at,
+            place=place if n == len(rows) - 1 else "",
+        )
         for n, (label, starts, ends) in enumerate(rows)
     ]
 

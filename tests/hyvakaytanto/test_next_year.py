@@ -1,7 +1,7 @@
 """'Luo seuraava kilpailuvuosi': the next year from this one, its texts in every language, the
 prize and the number of finalists, every date a year on, in preparation until its call opens."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,6 +33,8 @@ def this_year():
         prize_text_sv="1 000 euro",
         prize_text_en="1,000 euros",
         finalist_count=5,
+        announcement_on=date(2028, 3, 24),
+        announcement_place="Sosiaalialan asiantuntijapäivät",
         # Midnight in Helsinki, in summer time: it stays midnight a year on.
         nomination_opens_at=datetime(2027, 9, 1, tzinfo=HELSINKI),
         nomination_closes_at=datetime(2027, 11, 1, tzinfo=HELSINKI),
@@ -58,6 +60,8 @@ def test_the_next_year_takes_the_texts_and_moves_every_date_a_year_on(staff):
         "1,000 euros",
     )
     assert following.finalist_count == 5
+    assert following.announcement_on == date(2029, 3, 24)
+    assert following.announcement_place == "Sosiaalialan asiantuntijapäivät"
     assert following.nomination_opens_at == datetime(2028, 9, 1, tzinfo=HELSINKI)
     assert following.voting_closes_at == datetime(2029, 3, 1, tzinfo=HELSINKI)
     assert following.results_published_at is None

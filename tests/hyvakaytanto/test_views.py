@@ -168,3 +168,29 @@ def test_home_during_the_vote_links_to_the_finalists(client):
 
     assert 'href="/finalistit/"' in html
     assert "Tutustu finalisteihin ja äänestä" in html
+
+
+def test_the_results_announcement_has_its_day_and_place_in_each_language(client):
+    from datetime import date
+
+    CompetitionFactory(
+        deliberation=True,
+        announcement_on=date(2028, 3, 24),
+        announcement_place="Sosiaalialan asiantuntijapäivät, Tampere-talo",
+        announcement_place_en="Social Work Expert Days, Tampere Hall",
+    )
+
+    finnish = client.get(reverse("home"))
+    assert "tulokset julkistetaan 24.3.2028: Sosiaalialan asiantuntijapäivät, Tampere-talo." in (
+        lead_of(finnish)
+    )
+    timeline = re.search(r'<ol class="year-timeline">(.*?)</ol>', finnish.content.decode(), re.S)
+    last_step = re.findall(r"<li[^>]*>(.*?)</li>", timeline.group(1), re.S)[-1]
+    assert "24.3.2028, Sosiaalialan asiantuntijapäivät, Tampere-talo" in " ".join(
+        re.sub(r"<[^>]+>", " ", last_step).split()
+    )
+
+    english = lead_of(client.get("/en/"))
+    assert "announced on 24.3.2028: Social Work Expert Days, Tampere Hall." in english
+    swedish = lead_of(client.get("/sv/"))  # no Swedish place: the Finnish one, in Swedish words
+    assert "offentliggörs 24.3.2028: Sosiaalialan asiantuntijapäivät, Tampere-talo." in swedish
