@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import mail, services
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from core.dates import last_day_text
+from core.dates import day_text, last_day_text
 from core.forms import CompetitionForm, SiteSettingsForm
-from core.models import TIMELINE, AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
+from core.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
 from core.permissions import can_resend_email
 
 
@@ -97,12 +97,13 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:hyvakaytanto_competition_change", args=[following.pk])
             )
-        labels = [
-            gettext("Ehdotusaika alkaa"),
-            gettext("Ehdotusaika päättyy"),
-            gettext("Arviointi päättyy"),
-            gettext("Äänestys alkaa"),
-            gettext("Äänestys päättyy"),
+        # Each moment as staff enter it: an opening by its first day, a closing by its last.
+        rows = [
+            (gettext("Ehdotusaika alkaa"), "nomination_opens_at", day_text),
+            (gettext("Ehdotusajan viimeinen päivä"), "nomination_closes_at", last_day_text),
+            (gettext("Arvioinnin viimeinen päivä"), "scoring_closes_at", last_day_text),
+            (gettext("Äänestys alkaa"), "voting_opens_at", day_text),
+            (gettext("Äänestyksen viimeinen päivä"), "voting_closes_at", last_day_text),
         ]
         following = services.competition_dates_a_year_on(competition)
         return TemplateResponse(
@@ -115,8 +116,8 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
                 "competition": competition,
                 "next_year": competition.year + 1,
                 "dates": [
-                    (label, getattr(competition, field), following[field])
-                    for label, field in zip(labels, TIMELINE, strict=True)
+                    (label, written(getattr(competition, field)), written(following[field]))
+                    for label, field, written in rows
                 ],
             },
         )

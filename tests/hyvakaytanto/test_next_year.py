@@ -87,7 +87,8 @@ def test_staff_see_what_moves_then_land_on_the_new_year_to_check_it(client, staf
     url = reverse("admin:hyvakaytanto_competition_next", args=[year.pk])
     preview = text_of(client.get(url))
     assert "Vuosi 2029 luodaan vuoden 2028 pohjalta" in preview
-    assert "1.9.2027 1.9.2028" in preview  # the call's opening, then and next
+    assert "1.9.2027 1.9.2028" in preview  # the call opens, then and next
+    assert "Äänestyksen viimeinen päivä 29.2.2028 28.2.2029" in preview  # a last day, not 1.3.
 
     created = client.post(url)
     following = Competition.objects.get(year=2029)
