@@ -6,12 +6,22 @@ seat see the jury's work only through the model permissions named here.
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core.enums import Phase
 from core.models import Competition
 from jury.enums import JuryRole
 from jury.models import JuryMember
+
+# A seat opens the jury's screens until its year's results are published; after that the
+# juror's work stays in the history, and only a seat on a later panel lets them back in.
+SEAT_IN_AN_OPEN_YEAR = Q(competition__results_published_at__isnull=True)
+
+
+def open_seats(user):
+    """The user's seats on the panels of years whose results are not yet published."""
+    return JuryMember.objects.filter(SEAT_IN_AN_OPEN_YEAR, user=user)
 
 
 def seat_for(user, competition: Competition) -> JuryMember | None:
@@ -46,18 +56,21 @@ def can_see_panel_scores(sheet) -> bool:
 
 
 def sits_on_a_panel(user) -> bool:
-    """Whether the user has a seat on any year's panel (one query)."""
-    return bool(
-        user.is_authenticated and user.is_active and JuryMember.objects.filter(user=user).exists()
-    )
+    """Whether the user has a seat on a panel whose year's results are not yet published
+    (one query): what opens the jury's screens."""
+    return bool(user.is_authenticated and user.is_active and open_seats(user).exists())
 
 
 def years_chaired_by(user) -> list[Competition]:
-    """The years whose panel the user chairs (one query)."""
+    """The years whose panel the user chairs, until their results are published (one query)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return []
     return list(
-        Competition.objects.filter(jury_members__user=user, jury_members__role=JuryRole.CHAIR)
+        Competition.objects.filter(
+            jury_members__user=user,
+            jury_members__role=JuryRole.CHAIR,
+            results_published_at__isnull=True,
+        )
     )
 
 
@@ -83,7 +96,9 @@ def years_overseen_by(user, *, seated: bool | None = None) -> list[int]:
         years = Competition.objects.all()
     else:
         years = Competition.objects.filter(
-            jury_members__user=user, jury_members__role=JuryRole.CHAIR
+            jury_members__user=user,
+            jury_members__role=JuryRole.CHAIR,
+            results_published_at__isnull=True,
         )
     return list(years.values_list("pk", flat=True))
 

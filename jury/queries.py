@@ -65,7 +65,9 @@ def juror_positions(user) -> dict[int, int]:
     """Each nomination's position in the user's own order, over every panel they sit on
     (two queries per seat; a juror has one seat a year)."""
     positions = {}
-    for seat in JuryMember.objects.filter(user=user).only("pk", "competition_id"):
+    for seat in JuryMember.objects.filter(
+        user=user, competition__results_published_at__isnull=True
+    ).only("pk", "competition_id"):
         ids = Nomination.objects.filter(
             competition_id=seat.competition_id, state=NominationState.SUBMITTED
         ).values_list("pk", flat=True)
@@ -118,7 +120,9 @@ def nominations_for_juror(user) -> QuerySet[Nomination]:
     )
     return (
         Nomination.objects.filter(
-            competition__jury_members__user=user, state=NominationState.SUBMITTED
+            competition__jury_members__user=user,
+            competition__results_published_at__isnull=True,
+            state=NominationState.SUBMITTED,
         )
         .select_related("competition")
         .annotate(
@@ -356,7 +360,12 @@ def _sheet_row(user, nomination_id) -> Nomination | None:
         "juror__user__last_name", "juror__user__username", "criterion_id"
     )
     return (
-        Nomination.objects.filter(pk=nomination_id, state=NominationState.SUBMITTED)
+        Nomination.objects.filter(
+            pk=nomination_id,
+            state=NominationState.SUBMITTED,
+            # A seat opens the sheet until the year's results are published.
+            competition__results_published_at__isnull=True,
+        )
         .annotate(
             seat=FilteredRelation(
                 "competition__jury_members", condition=Q(competition__jury_members__user=user)

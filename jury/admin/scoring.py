@@ -18,7 +18,6 @@ from jury.admin.access import (
 )
 from jury.forms import ConflictForm, ScoreSheetForm
 from jury.models import (
-    JuryMember,
     ScoringNomination,
 )
 from nominations.models import Attachment
@@ -63,7 +62,7 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def changelist_view(self, request, extra_context=None):
         """The juror's home: the year's deadline, their progress, the way on."""
         seat = (
-            JuryMember.objects.filter(user=request.user)
+            permissions.open_seats(request.user)
             .select_related("competition")
             .order_by("-competition__year")
             .first()
@@ -90,7 +89,7 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
         """The juror marks the year's scoring done: a page that says what that locks and who
         can open it again, then the POST that does it."""
         seat = (
-            JuryMember.objects.filter(user=request.user)
+            permissions.open_seats(request.user)
             .select_related("competition", "user")
             .order_by("-competition__year")
             .first()

@@ -84,6 +84,23 @@ class During:
 
 AFTER_THE_VOTE = (Phase.DELIBERATION, Phase.PUBLISHED)
 
+
+class UntilPublished:
+    """A seat's roles open the jury's screens until the year's results are published; ``also``
+    (staff) may whatever the phase."""
+
+    def __init__(self, roles: set[str], also: set[str] = NOBODY):
+        self.roles, self.also = roles, also
+
+    def __call__(self, phase: Phase) -> set[str]:
+        return self.also | (NOBODY if phase == Phase.PUBLISHED else self.roles)
+
+
+OPEN_SEAT = UntilPublished(SEAT)
+OPEN_CHAIR = UntilPublished(CHAIR)
+OPEN_CHAIR_AND_STAFF = UntilPublished(CHAIR, also=STAFF)
+OPEN_SEAT_AND_STAFF = UntilPublished(SEAT, also=STAFF)
+
 WHO_MAY: dict[str, object] = {
     # The public site.
     "home": ALIKE,
@@ -133,7 +150,7 @@ WHO_MAY: dict[str, object] = {
     "admin:app_list:auth": STAFF,
     "admin:app_list:hyvakaytanto": STAFF,
     "admin:app_list:nominations": STAFF,
-    "admin:app_list:jury": ADMIN,
+    "admin:app_list:jury": OPEN_SEAT_AND_STAFF,
     "admin:app_list:voting": STAFF,  # the count after the vote, voters' requests
     "admin:app_list:archive": STAFF,
     "admin:app_list:otp_totp": NOBODY,
@@ -196,29 +213,29 @@ for _model, views in {
     "jury_conflictofinterest": {"changelist": STAFF, "change": STAFF, "simple_history": STAFF},
     # The jury's own screens. A panel's rows are its own year's, for its own seats.
     "jury_scoringnomination": {
-        "changelist": SEAT,
-        "change": SEAT,  # the scoring screen
-        "done": SEAT,
-        "attachment": SEAT,
+        "changelist": OPEN_SEAT,
+        "change": OPEN_SEAT,  # the scoring screen
+        "done": OPEN_SEAT,
+        "attachment": OPEN_SEAT,
         "history": NOBODY,
     },
     # The ranking is a list and a report: no page per nomination (contact data is staff's).
     "jury_rankingentry": {
-        "changelist": CHAIR_AND_STAFF,
-        "reliability": CHAIR_AND_STAFF,
+        "changelist": OPEN_CHAIR_AND_STAFF,
+        "reliability": OPEN_CHAIR_AND_STAFF,
         "change": NOBODY,
         "history": NOBODY,
     },
     "jury_jurymember": {
-        "changelist": CHAIR_AND_STAFF,
-        "change": CHAIR_AND_STAFF,
+        "changelist": OPEN_CHAIR_AND_STAFF,
+        "change": OPEN_CHAIR_AND_STAFF,
         "add": STAFF,
         "delete": STAFF,
     },
     "jury_finalist": {
-        "changelist": CHAIR_AND_STAFF,
-        "change": CHAIR_AND_STAFF,
-        "simple_history": CHAIR_AND_STAFF,
+        "changelist": OPEN_CHAIR_AND_STAFF,
+        "change": OPEN_CHAIR_AND_STAFF,
+        "simple_history": OPEN_CHAIR_AND_STAFF,
         "decide_one": During(CHAIR, Phase.DELIBERATION),
     },
     # The count and its report, only once the vote has closed; no history page.
@@ -246,10 +263,10 @@ WHO_MAY |= {
     "action:nominations.nominationdraft.export_contact_data": STAFF,
     "action:nominations.nominationdraft.erase_drafts": STAFF,
     "action:jury.rankingentry.shortlist": During(CHAIR, Phase.NOMINATION, Phase.REVIEW),
-    "action:jury.rankingentry.export_csv": CHAIR_AND_STAFF,
-    "action:jury.rankingentry.export_xlsx": CHAIR_AND_STAFF,
-    "action:jury.jurymember.remind": CHAIR,
-    "action:jury.jurymember.reopen": CHAIR,
+    "action:jury.rankingentry.export_csv": OPEN_CHAIR_AND_STAFF,
+    "action:jury.rankingentry.export_xlsx": OPEN_CHAIR_AND_STAFF,
+    "action:jury.jurymember.remind": OPEN_CHAIR,
+    "action:jury.jurymember.reopen": OPEN_CHAIR,
     "action:jury.finalist.publish": STAFF,
     "action:jury.finalist.unshortlist": During(CHAIR, Phase.NOMINATION, Phase.REVIEW),
     "action:jury.finalist.decide": During(CHAIR, Phase.DELIBERATION),
@@ -533,7 +550,9 @@ def test_every_role_opens_only_what_it_may(db, settings, phase):
             alike.add(result)
             return
         if callable(rule):
-            rule = rule(phases[object_year])
+            # An address without a year answers by the phase of the role's own year.
+            own_year = "other" if role.startswith("other_") else "this"
+            rule = rule(phases[object_year if object_year is not None else own_year])
         allowed = object_year != "missing" and bool(_relative(role, object_year) & rule)
         if allowed != (result == "opened"):
             wanted = "opened" if allowed else "refused"

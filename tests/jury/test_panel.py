@@ -55,3 +55,33 @@ def test_staff_cannot_seat_a_voter_in_the_admin_and_the_picker_never_offers_one(
     )
     offered = {row["id"] for row in json.loads(picker.content)["results"]}
     assert offered == {str(juror.pk)}
+
+
+def test_a_jurors_access_ends_when_their_years_results_are_published(client):
+    from jury.models import Score
+    from tests.factories.jury import JuryMemberFactory, ScoreFactory
+    from tests.factories.nominations import NominationFactory
+
+    year = CompetitionFactory(deliberation=True)
+    seat = JuryMemberFactory(competition=year)
+    nomination = NominationFactory(competition=year)
+    ScoreFactory(juror=seat, nomination=nomination)
+    admin_login(client, seat.user)
+    sheet = reverse("admin:jury_scoringnomination_change", args=[nomination.pk])
+    assert client.get(reverse("admin:jury_scoringnomination_changelist")).status_code == 200
+    assert client.get(sheet).status_code == 200
+
+    year.results_published_at = year.voting_closes_at
+    year.save()
+
+    assert client.get(reverse("admin:jury_scoringnomination_changelist")).status_code == 403
+    assert client.get(sheet).status_code in (403, 404)
+    # What they did stays, with its history.
+    score = Score.objects.get(juror=seat)
+    assert score.history.exists()
+
+    # A seat on a later panel lets them back in, to that year's work only.
+    later = CompetitionFactory(review=True)
+    JuryMemberFactory(competition=later, user=seat.user)
+    assert client.get(reverse("admin:jury_scoringnomination_changelist")).status_code == 200
+    assert client.get(sheet).status_code in (403, 404)
