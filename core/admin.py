@@ -93,6 +93,7 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
                     "tekstit; yleisö näkee vuoden, kun sen ehdotusaika alkaa."
                 )
                 % {"next": following.year, "year": competition.year},
+                messages.SUCCESS,
             )
             return HttpResponseRedirect(
                 reverse("admin:hyvakaytanto_competition_change", args=[following.pk])
