@@ -205,8 +205,9 @@ for _model, views in {
     "hyvakaytanto_sitesettings": {"changelist": STAFF, "change": STAFF},
     "nominations_nomination": {"changelist": STAFF, "change": STAFF, "export": STAFF},
     "nominations_nominationdraft": {"changelist": STAFF, "change": STAFF},
-    "archive_awardyear": {"changelist": STAFF, "change": STAFF},
-    "archive_award": {"changelist": STAFF, "change": STAFF, "certificate": STAFF},
+    # Past years are entered by hand too (or imported: docs/OPERATIONS.md).
+    "archive_awardyear": {"changelist": STAFF, "change": STAFF, "add": STAFF},
+    "archive_award": {"changelist": STAFF, "change": STAFF, "add": STAFF, "certificate": STAFF},
     "archive_resultspublication": {"changelist": STAFF, "change": STAFF},
     "jury_feedbackround": {"changelist": STAFF, "change": STAFF, "send": STAFF},
     "jury_score": {"changelist": STAFF, "change": STAFF, "simple_history": STAFF},
