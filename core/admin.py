@@ -133,17 +133,9 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         competition = self.get_object(request, object_id)
         if competition is not None and self.has_delete_permission(request, competition):
-            attached = services.competition_attachments(competition)
-            if attached:
-                self.message_user(
-                    request,
-                    gettext(
-                        "Vuotta %(year)s ei voi poistaa, koska siihen liittyy tietoja "
-                        "(%(what)s). Vain tyhjän, vahingossa lisätyn vuoden voi poistaa."
-                    )
-                    % {"year": competition.year, "what": "; ".join(attached)},
-                    messages.ERROR,
-                )
+            refusal = services.competition_delete_refusal(competition)
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
                 return HttpResponseRedirect(
                     reverse("admin:hyvakaytanto_competition_change", args=[competition.pk])
                 )

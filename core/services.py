@@ -96,6 +96,17 @@ def competition_attachments(competition: Competition) -> list[str]:
     return [f"{name}: {count}" for name, count in sorted(counts.items()) if count]
 
 
+def competition_delete_refusal(competition: Competition) -> str:
+    """Why the year cannot be deleted, in Finnish; empty when it can (nothing attached)."""
+    attached = competition_attachments(competition)
+    if not attached:
+        return ""
+    return _(
+        "Vuotta %(year)s ei voi poistaa, koska siihen liittyy tietoja (%(what)s). "
+        "Vain tyhjän, vahingossa lisätyn vuoden voi poistaa."
+    ) % {"year": competition.year, "what": "; ".join(attached)}
+
+
 @transaction.atomic
 def competition_delete(*, competition: Competition, by) -> None:
     """Delete a year set up by mistake. Refused (ValidationError, naming what is attached) for
@@ -103,16 +114,9 @@ def competition_delete(*, competition: Competition, by) -> None:
 
     Side effects: one audit event.
     """
-    attached = competition_attachments(competition)
-    if attached:
-        raise ValidationError(
-            _(
-                "Vuotta %(year)s ei voi poistaa, koska siihen liittyy tietoja (%(what)s). "
-                "Vain tyhjän, vahingossa lisätyn vuoden voi poistaa."
-            )
-            % {"year": competition.year, "what": "; ".join(attached)},
-            code="not_empty",
-        )
+    refusal = competition_delete_refusal(competition)
+    if refusal:
+        raise ValidationError(refusal, code="not_empty")
     audit.record(audit.Action.YEAR_DELETED, actor=by, target=f"competition:{competition.year}")
     competition.delete()
 
