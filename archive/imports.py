@@ -12,14 +12,17 @@ from pathlib import Path
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.enums import AwardKind
 from archive.models import Award, AwardYear
+from core.models import Competition
 
 COLUMNS = ("vuosi", "tunnustus", "käytäntö", "organisaatio", "perustelut", "innokylä")
 REQUIRED = ("vuosi", "tunnustus", "käytäntö")
+HTTPS_ONLY = URLValidator(schemes=["https"], message=_("Linkin on alettava https://."))
 KINDS = {
     "voittaja": AwardKind.WINNER,
     "yleisön suosikki": AwardKind.AUDIENCE_FAVOURITE,
@@ -49,9 +52,12 @@ def past_years_import(dataset: tablib.Dataset, *, commit: bool) -> list[Line]:
     headers = [str(header or "").strip().lower() for header in dataset.headers or []]
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
-        return [
-            Line(1, "hylätään", _("Sarake puuttuu: %(names)s.") % {"names": ", ".join(missing)})
-        ]
+        text = (
+            _("Puuttuvat sarakkeet: %(names)s.")
+            if len(missing) > 1
+            else _("Sarake puuttuu: %(names)s.")
+        )
+        return [Line(1, "hylätään", text % {"names": ", ".join(missing)})]
     lines = []
     with transaction.atomic():
         for number, row in enumerate(dataset, start=2):
@@ -81,7 +87,8 @@ def _import_row(number: int, values: dict[str, str]) -> Line:
             % {"value": values["tunnustus"], "kinds": ", ".join(KINDS)}
         )
     year = AwardYear.objects.filter(year=year_number).first()
-    if year is not None and year.competition_id is not None:
+    ran_here = Competition.objects.filter(year=year_number).exists()
+    if ran_here or (year is not None and year.competition_id is not None):
         raise ValidationError(
             _(
                 "Vuosi %(year)s on tämän sivuston kilpailuvuosi: sen tulokset julkaistaan "
@@ -102,6 +109,8 @@ def _import_row(number: int, values: dict[str, str]) -> Line:
         innokyla_url=values["innokylä"],
         order=year.awards.filter(kind=kind).count(),
     )
+    if award.innokyla_url:
+        HTTPS_ONLY(award.innokyla_url)
     described = f"{year_number} {kind.label}: {award.practice_name}"
     if Award.objects.filter(year=year, kind=kind, practice_name=award.practice_name).exists():
         return Line(number, "on jo arkistossa", described)

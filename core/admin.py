@@ -107,6 +107,7 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
             (gettext("Äänestyksen viimeinen päivä"), "voting_closes_at", last_day_text),
         ]
         following = services.competition_dates_a_year_on(competition)
+        refusal = services.competition_next_refusal(competition)
         return TemplateResponse(
             request,
             "admin/hyvakaytanto/competition/next_year.html",
@@ -116,6 +117,7 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
                 "title": gettext("Luo seuraava kilpailuvuosi"),
                 "competition": competition,
                 "next_year": competition.year + 1,
+                "refusal": refusal,
                 "dates": [
                     (label, written(getattr(competition, field)), written(following[field]))
                     for label, field, written in rows

@@ -12,5 +12,6 @@ def can_resend_email(user) -> bool:
 
 
 def can_preview_years(user) -> bool:
-    """Staff who follow the years see any year's front page before the public does."""
-    return can_follow_the_year(user)
+    """Staff who follow the years, signed in with both factors, see any year's front page
+    before the public does."""
+    return can_follow_the_year(user) and bool(getattr(user, "is_verified", lambda: False)())

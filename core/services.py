@@ -6,13 +6,14 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core import audit, mail
 from core.branding import forget_site_identity
+from core.dates import day_text
 from core.models import TIMELINE, Competition, SiteSettings
 from core.ratelimit import clear_expired
 from core.storage import files_forget
@@ -90,6 +91,10 @@ def competition_attachments(competition: Competition) -> list[str]:
             continue
         name = str(capfirst(model._meta.verbose_name_plural))
         counts[name] = counts.get(name, 0) + len(objects)
+    # Relations that would only lose their link (SET_NULL: an archive year linked to it).
+    for (field, _value), instances in collector.field_updates.items():
+        name = str(capfirst(field.model._meta.verbose_name_plural))
+        counts[name] = counts.get(name, 0) + sum(len(batch) for batch in instances)
     for obj in collector.protected:
         name = str(capfirst(obj._meta.verbose_name_plural))
         counts[name] = counts.get(name, 0) + 1
@@ -163,6 +168,24 @@ def competition_dates_a_year_on(competition: Competition) -> dict[str, datetime]
     return {field: _a_year_on(getattr(competition, field)) for field in TIMELINE}
 
 
+def competition_next_refusal(competition: Competition) -> str:
+    """Why the year after ``competition`` cannot be made from it, in Finnish; empty when it
+    can: it exists already, or its call would open in the past, public at once, unchecked."""
+    year = competition.year + 1
+    if Competition.objects.filter(year=year).exists():
+        return _("Vuosi %(year)s on jo olemassa: avaa se kilpailuvuosien listasta.") % {
+            "year": year
+        }
+    opens = competition_dates_a_year_on(competition)["nomination_opens_at"]
+    if opens <= timezone.now():
+        return _(
+            "Vuoden %(year)s ehdotusaika alkaisi %(day)s, joka on jo mennyt, joten vuosi näkyisi "
+            "yleisölle heti tarkistamattomana. Lisää vuosi kilpailuvuosien listasta omilla "
+            "päivämäärillään."
+        ) % {"year": year, "day": day_text(opens)}
+    return ""
+
+
 def competition_next_from(*, competition: Competition, by) -> Competition:
     """Set up the year after ``competition`` from it: its texts in every language, the prize
     and the number of finalists, the titles with the year changed, and every date one year on,
@@ -171,12 +194,10 @@ def competition_next_from(*, competition: Competition, by) -> Competition:
 
     Side effects: one Competition row.
     """
+    refusal = competition_next_refusal(competition)
+    if refusal:
+        raise ValidationError(refusal, code="refused")
     year = competition.year + 1
-    if Competition.objects.filter(year=year).exists():
-        raise ValidationError(
-            _("Vuosi %(year)s on jo olemassa: avaa se kilpailuvuosien listasta.") % {"year": year},
-            code="exists",
-        )
     old, new = str(competition.year), str(year)
     following = Competition(
         year=year,
@@ -188,5 +209,12 @@ def competition_next_from(*, competition: Competition, by) -> Competition:
         announcement_on=_day_a_year_on(competition.announcement_on),
     )
     following.full_clean()
-    following.save()
+    try:
+        with transaction.atomic():
+            following.save()
+    except IntegrityError as error:  # the same year made a moment ago, by a second click
+        raise ValidationError(
+            _("Vuosi %(year)s on jo olemassa: avaa se kilpailuvuosien listasta.") % {"year": year},
+            code="exists",
+        ) from error
     return following

@@ -106,7 +106,11 @@ def home(request):
         if phase in (Phase.VOTING, Phase.DELIBERATION) or (
             phase == Phase.REVIEW and competition.finalists_are_public
         ):
-            _year, finalists = voting_queries.public_finalists()
+            finalists = (
+                voting_queries.published_finalists(competition)
+                if preview
+                else voting_queries.public_finalists()[1]
+            )
             context["finalists"] = sorted(finalists, key=lambda f: f.nomination.practice_name)
         if phase == Phase.PUBLISHED:
             award_year = archive_queries.archive_year(competition.year)

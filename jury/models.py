@@ -70,8 +70,8 @@ class JuryMember(models.Model):
             raise ValidationError(
                 {
                     "user": _(
-                        "Raatiin voi lisätä vain henkilökunnan tilin. Tämä on äänestäjän tili, "
-                        "jolla ei pääse ylläpitoon."
+                        "Raatiin voi lisätä vain henkilökunnan tilin. Tämä tili ei ole "
+                        "henkilökunnan tili, eikä sillä pääse ylläpitoon."
                     )
                 }
             )

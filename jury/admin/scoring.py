@@ -26,6 +26,18 @@ from nominations.uploads import attachment_response
 # --- The juror's own list and the scoring screen ------------------------------------------
 
 
+def _current_seat(user):
+    """The seat the juror's home is about: the one whose scoring is open now, else the newest
+    (a juror seated early on next year's panel still finishes this year's scoring)."""
+    seats = list(
+        permissions.open_seats(user)
+        .select_related("competition", "user")
+        .order_by("-competition__year")
+    )
+    open_now = [seat for seat in seats if permissions.scoring_is_open(seat.competition)]
+    return (open_now or seats or [None])[0]
+
+
 @admin.register(ScoringNomination)
 class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["practice_name", "organisations", "year", "my_status"]
@@ -61,12 +73,7 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
     def changelist_view(self, request, extra_context=None):
         """The juror's home: the year's deadline, their progress, the way on."""
-        seat = (
-            permissions.open_seats(request.user)
-            .select_related("competition")
-            .order_by("-competition__year")
-            .first()
-        )
+        seat = _current_seat(request.user)
         context = {}
         if seat is not None:
             states = list(
@@ -88,12 +95,7 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def done_view(self, request):
         """The juror marks the year's scoring done: a page that says what that locks and who
         can open it again, then the POST that does it."""
-        seat = (
-            permissions.open_seats(request.user)
-            .select_related("competition", "user")
-            .order_by("-competition__year")
-            .first()
-        )
+        seat = _current_seat(request.user)
         if seat is None:
             raise PermissionDenied
         if request.method != "POST":

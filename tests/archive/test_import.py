@@ -49,6 +49,7 @@ def test_the_example_imports_in_a_dry_run_line_by_line_then_for_real():
 def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
     # A year this site ran: its record comes from publishing, not from a spreadsheet.
     AwardYear.objects.create(year=2030, competition=CompetitionFactory(year=2030, published=True))
+    CompetitionFactory(year=2031)  # running now: its record will come from publishing
     rows = tablib.Dataset(
         ["kaksituhatta", "voittaja", "Malli A", "", "", ""],
         ["2023", "pääpalkinto", "Malli B", "", "", ""],
@@ -56,6 +57,8 @@ def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
         ["2023", "voittaja", "Rivi\nkahdella rivillä", "", "", ""],
         ["2023", "voittaja", "Malli E", "", "", "ftp://ei-kelpaa"],
         ["2023", "finalisti", "Malli F", "Järjestö", "", ""],
+        ["2031", "voittaja", "Malli G", "", "", ""],
+        ["2023", "voittaja", "Malli H", "", "", "http://www.innokyla.fi/malli-h"],
         headers=["vuosi", "tunnustus", "käytäntö", "organisaatio", "perustelut", "innokylä"],
     )
 
@@ -69,10 +72,14 @@ def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
         (5, "hylätään"),
         (6, "hylätään"),
         (7, "lisätään"),
+        (8, "hylätään"),
+        (9, "hylätään"),
     ]
     assert "ei ole luku" in lines[0].text
     assert "pääpalkinto" in lines[1].text
     assert "tämän sivuston kilpailuvuosi" in lines[2].text
+    assert "tämän sivuston kilpailuvuosi" in lines[6].text  # running, not yet published
+    assert "https://" in lines[7].text
     assert list(
         Award.objects.filter(year__in=[2023, 2030]).values_list("practice_name", flat=True)
     ) == ["Malli F"]
@@ -81,4 +88,4 @@ def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
 def test_a_sheet_without_the_named_columns_is_refused_as_a_whole():
     lines = past_years_import(tablib.Dataset(["2023"], headers=["year"]), commit=True)
     assert [line.outcome for line in lines] == ["hylätään"]
-    assert "Sarake puuttuu: vuosi, tunnustus, käytäntö" in lines[0].text
+    assert "Puuttuvat sarakkeet: vuosi, tunnustus, käytäntö" in lines[0].text

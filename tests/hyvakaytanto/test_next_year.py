@@ -1,12 +1,13 @@
 """'Luo seuraava kilpailuvuosi': the next year from this one, its texts in every language, the
 prize and the number of finalists, every date a year on, in preparation until its call opens."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core import services
 from core.enums import Phase
@@ -95,3 +96,17 @@ def test_staff_see_what_moves_then_land_on_the_new_year_to_check_it(client, staf
     assert created.url == reverse("admin:hyvakaytanto_competition_change", args=[following.pk])
     landed = text_of(client.get(created.url))
     assert "Vuosi 2029 on luotu vuoden 2028 pohjalta" in landed
+
+
+def test_a_next_year_whose_call_would_already_have_opened_is_refused(client, staff):
+    # Its call opened more than a year ago: a year on is in the past already.
+    late = CompetitionFactory(year=2030, published=True, opens=timezone.now() - timedelta(days=400))
+    with pytest.raises(ValidationError) as refused:
+        services.competition_next_from(competition=late, by=staff)
+    assert "joka on jo mennyt" in " ".join(refused.value.messages)
+    assert not Competition.objects.filter(year=2031).exists()
+
+    admin_login(client, staff)
+    page = text_of(client.get(reverse("admin:hyvakaytanto_competition_next", args=[late.pk])))
+    assert "näkyisi yleisölle heti" in page
+    assert "Luo vuosi 2031" not in page

@@ -181,7 +181,7 @@ def test_the_results_announcement_has_its_day_and_place_in_each_language(client)
     )
 
     finnish = client.get(reverse("home"))
-    assert "tulokset julkistetaan 24.3.2028: Sosiaalialan asiantuntijapäivät, Tampere-talo." in (
+    assert "tulokset julkistetaan 24.3.2028 (Sosiaalialan asiantuntijapäivät, Tampere-talo)." in (
         lead_of(finnish)
     )
     timeline = re.search(r'<ol class="year-timeline">(.*?)</ol>', finnish.content.decode(), re.S)
@@ -191,6 +191,16 @@ def test_the_results_announcement_has_its_day_and_place_in_each_language(client)
     )
 
     english = lead_of(client.get("/en/"))
-    assert "announced on 24.3.2028: Social Work Expert Days, Tampere Hall." in english
+    assert "announced on 24.3.2028 (Social Work Expert Days, Tampere Hall)." in english
     swedish = lead_of(client.get("/sv/"))  # no Swedish place: the Finnish one, in Swedish words
-    assert "offentliggörs 24.3.2028: Sosiaalialan asiantuntijapäivät, Tampere-talo." in swedish
+    assert "offentliggörs 24.3.2028 (Sosiaalialan asiantuntijapäivät, Tampere-talo)." in swedish
+
+
+def test_the_preview_needs_both_factors(client, staff):
+    CompetitionFactory(year=2031, draft=True)
+    client.force_login(staff)  # the password only, no code yet
+
+    response = client.get(reverse("home") + "?esikatselu=2031")
+
+    assert response.context["competition"] is None
+    assert "Esikatselu" not in text_of(response)

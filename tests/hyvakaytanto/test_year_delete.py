@@ -47,3 +47,14 @@ def test_a_year_with_nominations_is_not_deleted_and_the_refusal_says_why(client,
     with pytest.raises(ValidationError):
         services.competition_delete(competition=year, by=staff)
     assert Competition.objects.filter(year=2030).exists()
+
+
+def test_a_year_linked_to_an_archive_entry_is_not_deleted(staff):
+    from archive.models import AwardYear
+
+    year = CompetitionFactory(year=2031, draft=True)
+    AwardYear.objects.create(year=2031, competition=year)
+
+    with pytest.raises(ValidationError) as refused:
+        services.competition_delete(competition=year, by=staff)
+    assert "Palkintovuodet: 1" in " ".join(refused.value.messages)
