@@ -75,6 +75,9 @@ def past_years_import(dataset: tablib.Dataset, *, commit: bool) -> list[Line]:
 
 
 def _import_row(number: int, values: dict[str, str]) -> Line:
+    if any("\x00" in value for value in values.values()):
+        # PostgreSQL cannot store it, and no spreadsheet means one (as the site's forms refuse it).
+        raise ValidationError(_("Rivillä on näkymätön NUL-merkki: tallenna tiedosto uudelleen."))
     if not values["vuosi"].isdigit():
         raise ValidationError(
             _("Vuosi puuttuu tai ei ole luku: %(value)r.") % {"value": values["vuosi"]}

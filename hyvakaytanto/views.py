@@ -81,7 +81,9 @@ def _previewed_year(request) -> Competition | None:
     """``/?esikatselu=2028``: staff who may see the years look at any year's front page as the
     public will see it, a year in preparation included. Anyone else gets the public's page."""
     year = request.GET.get(PREVIEW_PARAMETER, "")
-    if not (year.isdigit() and can_preview_years(request.user)):
+    if not (len(year) == 4 and year.isascii() and year.isdigit()):
+        return None  # anything but a year ("²", a number past the field's range) is ignored
+    if not can_preview_years(request.user):
         return None
     return Competition.objects.filter(year=int(year)).first()
 

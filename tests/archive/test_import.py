@@ -59,6 +59,7 @@ def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
         ["2023", "finalisti", "Malli F", "Järjestö", "", ""],
         ["2031", "voittaja", "Malli G", "", "", ""],
         ["2023", "voittaja", "Malli H", "", "", "http://www.innokyla.fi/malli-h"],
+        ["2023", "kunniakirja", "Malli\x00I", "", "", ""],
         headers=["vuosi", "tunnustus", "käytäntö", "organisaatio", "perustelut", "innokylä"],
     )
 
@@ -74,12 +75,14 @@ def test_each_bad_row_is_refused_with_its_reason_and_the_rest_still_checked():
         (7, "lisätään"),
         (8, "hylätään"),
         (9, "hylätään"),
+        (10, "hylätään"),
     ]
     assert "ei ole luku" in lines[0].text
     assert "pääpalkinto" in lines[1].text
     assert "tämän sivuston kilpailuvuosi" in lines[2].text
     assert "tämän sivuston kilpailuvuosi" in lines[6].text  # running, not yet published
     assert "https://" in lines[7].text
+    assert "NUL" in lines[8].text
     assert list(
         Award.objects.filter(year__in=[2023, 2030]).values_list("practice_name", flat=True)
     ) == ["Malli F"]

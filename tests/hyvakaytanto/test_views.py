@@ -125,6 +125,10 @@ def test_a_year_in_preparation_leaves_the_front_page_to_the_published_one(client
     admin_login(client, staff)
     preview = client.get(reverse("home") + "?esikatselu=2031")
     assert preview.context["competition"].year == 2031
+    for odd in ("²⁰³¹", "99999999999999999999", "2031x", ""):  # the public page, never a 500
+        odd_page = client.get(reverse("home"), {"esikatselu": odd})
+        assert odd_page.status_code == 200
+        assert odd_page.context["competition"].year == 2030
     assert "Esikatselu: näin vuoden 2031 etusivu näkyy yleisölle" in text_of(preview)
     assert lead_of(preview).startswith("Kilpailu avautuu pian")
 
