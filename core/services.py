@@ -143,24 +143,21 @@ CARRIED_OVER = (
 )
 
 
-def _a_year_on(moment: datetime) -> datetime:
-    """The same wall-clock moment in Helsinki a year later (29.2. becomes 28.2.)."""
-    local = timezone.localtime(moment)
-    try:
-        moved = local.replace(year=local.year + 1)
-    except ValueError:  # 29 February
-        moved = local.replace(year=local.year + 1, day=28)
-    naive = moved.replace(tzinfo=None)
-    return timezone.make_aware(naive, timezone.get_current_timezone())
-
-
 def _day_a_year_on(day):
+    """The same day a year later (29.2. becomes 28.2.); None stays None."""
     if day is None:
         return None
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
+
+
+def _a_year_on(moment: datetime) -> datetime:
+    """The same wall-clock moment in Helsinki a year later (29.2. becomes 28.2.)."""
+    local = timezone.localtime(moment)
+    moved = datetime.combine(_day_a_year_on(local.date()), local.time())
+    return timezone.make_aware(moved, timezone.get_current_timezone())
 
 
 def competition_dates_a_year_on(competition: Competition) -> dict[str, datetime]:
