@@ -1,17 +1,16 @@
 from datetime import UTC
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import mail, services
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
-from core.dates import day_text, last_day_text
+from core.dates import last_day_text
 from core.forms import CompetitionForm, SiteSettingsForm
 from core.models import AuditEvent, Competition, Criterion, OutgoingEmail, SiteSettings
 from core.permissions import can_resend_email
@@ -61,69 +60,6 @@ class CompetitionAdmin(GuardedAdmin, admin.ModelAdmin):
             },
         ),
     ]
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/seuraava/",
-                self.admin_site.admin_view(self.next_year_view),
-                name="hyvakaytanto_competition_next",
-            ),
-            *super().get_urls(),
-        ]
-
-    def next_year_view(self, request, object_id):
-        """ "Luo seuraava kilpailuvuosi": what the next year takes over, then the new year's
-        page for staff to check (services.competition_next_from)."""
-        competition = self.get_object(request, object_id)
-        if competition is None:
-            raise Http404
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if request.method == "POST":
-            try:
-                following = services.competition_next_from(competition=competition, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return HttpResponseRedirect(request.path)
-            self.message_user(
-                request,
-                gettext(
-                    "Vuosi %(next)s on luotu vuoden %(year)s pohjalta. Tarkista päivämäärät ja "
-                    "tekstit; yleisö näkee vuoden, kun sen ehdotusaika alkaa."
-                )
-                % {"next": following.year, "year": competition.year},
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(
-                reverse("admin:hyvakaytanto_competition_change", args=[following.pk])
-            )
-        # Each moment as staff enter it: an opening by its first day, a closing by its last.
-        rows = [
-            (gettext("Ehdotusaika alkaa"), "nomination_opens_at", day_text),
-            (gettext("Ehdotusajan viimeinen päivä"), "nomination_closes_at", last_day_text),
-            (gettext("Arvioinnin viimeinen päivä"), "scoring_closes_at", last_day_text),
-            (gettext("Äänestys alkaa"), "voting_opens_at", day_text),
-            (gettext("Äänestyksen viimeinen päivä"), "voting_closes_at", last_day_text),
-        ]
-        following = services.competition_dates_a_year_on(competition)
-        refusal = services.competition_next_refusal(competition)
-        return TemplateResponse(
-            request,
-            "admin/hyvakaytanto/competition/next_year.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": gettext("Luo seuraava kilpailuvuosi"),
-                "competition": competition,
-                "next_year": competition.year + 1,
-                "refusal": refusal,
-                "dates": [
-                    (label, written(getattr(competition, field)), written(following[field]))
-                    for label, field, written in rows
-                ],
-            },
-        )
 
     def get_actions(self, request):
         # A year is deleted one at a time, on its own page, where the reason for a refusal

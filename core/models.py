@@ -310,6 +310,10 @@ class AuditEvent(models.Model):
         ERASED = "erased", _("Henkilötiedot poistettu")
         RETENTION = "retention", _("Säilytysajan ylittäneet tiedot poistettu")
         YEAR_DELETED = "year_deleted", _("Kilpailuvuosi poistettu")
+        INVITED = "invited", _("Kutsu lähetetty")
+        INVITATION_REVOKED = "invitation_revoked", _("Kutsu peruttu")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Kutsu hyväksytty")
+        RECOVERY_CODES = "recovery_codes", _("Uudet varakoodit luotu")
 
     at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
     actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)

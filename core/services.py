@@ -215,3 +215,27 @@ def competition_next_from(*, competition: Competition, by) -> Competition:
             code="exists",
         ) from error
     return following
+
+
+def account_deactivation_refusal(*, account, by) -> str:
+    """Why ``by`` may not switch ``account`` off, in Finnish; empty when they may."""
+    if account.pk == by.pk:
+        return _("Et voi poistaa omaa tiliäsi käytöstä.")
+    if account.is_superuser and not by.is_superuser:
+        return _("Pääkäyttäjän tilin voi poistaa käytöstä vain toinen pääkäyttäjä.")
+    return ""
+
+
+@transaction.atomic
+def account_deactivate(*, account, by) -> bool:
+    """Switch a staff or jury account off: it cannot sign in, and its sessions end at once
+    (``core.signals``). What it did stays in the history. False if it was off already."""
+    refusal = account_deactivation_refusal(account=account, by=by)
+    if refusal:
+        raise ValidationError(refusal)
+    if not account.is_active:
+        return False
+    account.is_active = False
+    account._deactivated_by = by  # for the audit line written by core.signals
+    account.save(update_fields=["is_active"])
+    return True

@@ -65,7 +65,11 @@ def end_sessions_of_deactivated(sender, instance, created, **kwargs):
     if created or instance.is_active or not getattr(instance, "_was_active", False):
         return
     end_all_sessions(instance)
-    audit.record(audit.Action.ACCOUNT_DEACTIVATED, target=instance.get_username())
+    audit.record(
+        audit.Action.ACCOUNT_DEACTIVATED,
+        actor=getattr(instance, "_deactivated_by", None),
+        target=instance.get_username(),
+    )
 
 
 def end_all_sessions(user) -> int:

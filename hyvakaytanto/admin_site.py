@@ -8,12 +8,9 @@ done, ``has_permission`` is false on every admin page, so nothing in the admin i
 with a password alone.
 """
 
-import base64
+from functools import partial
 
 import django_otp
-import qrcode
-import qrcode.image.svg
-from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -25,25 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
+from core.second_factor import CodeForm, grouped_secret, qr_code_svg
 from core.signals import track_session
-
-
-class CodeForm(forms.Form):
-    code = forms.RegexField(
-        label=gettext_lazy("Vahvistuskoodi"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={
-            "required": gettext_lazy("Kirjoita sovelluksen näyttämä kuusinumeroinen koodi."),
-            "invalid": gettext_lazy("Koodissa on kuusi numeroa."),
-        },
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
+from hyvakaytanto.next_year import next_year_view
+from jury.services import recovery_codes_renew
+from jury.views import FRESH_RECOVERY_CODES
 
 
 def _safe_next(request) -> str:
@@ -53,18 +40,6 @@ def _safe_next(request) -> str:
     ):
         return target
     return reverse("admin:index")
-
-
-def qr_code_svg(text: str) -> str:
-    """The text as an SVG QR code, inline in the page (no image request, nothing external)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
-
-
-def grouped_secret(device: TOTPDevice) -> str:
-    """The device's key in base32, in groups of four, for typing into an app by hand."""
-    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 # The apps in the order of the year's work, each with its screens in the order they are used;
@@ -168,6 +143,12 @@ class SecureAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("vahvistus/", self.second_factor_view, name="second_factor"),
+            path("varakoodit/", self.admin_view(self.recovery_codes_view), name="recovery_codes"),
+            path(
+                "hyvakaytanto/competition/<str:object_id>/seuraava/",
+                self.admin_view(partial(next_year_view, self)),
+                name="hyvakaytanto_competition_next",
+            ),
             *super().get_urls(),
         ]
 
@@ -193,7 +174,7 @@ class SecureAdminSite(admin.AdminSite):
             )
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            code = form.cleaned_data["code"].strip()
+            code = form.cleaned_data["code"]
             allowed = device is None or device.verify_is_allowed()[0]
             if not allowed:
                 matched = None
@@ -229,3 +210,25 @@ class SecureAdminSite(admin.AdminSite):
         if enrolling:
             context.update(qr_code=qr_code_svg(device.config_url), secret=grouped_secret(device))
         return render(request, "admin/second_factor.html", context)
+
+    @method_decorator(never_cache)
+    def recovery_codes_view(self, request):
+        """Printable single-use codes for signing in without the phone. Fresh codes are shown
+        once: right after an invitation is accepted, or after "Luo uudet varakoodit" (which
+        ends the old ones)."""
+        if request.method == "POST":
+            request.session[FRESH_RECOVERY_CODES] = list(recovery_codes_renew(user=request.user))
+            return redirect(request.get_full_path())
+        codes = request.session.pop(FRESH_RECOVERY_CODES, None)
+        left = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
+        return render(
+            request,
+            "admin/recovery_codes.html",
+            {
+                **self.each_context(request),
+                "title": _("Varakoodit"),
+                "codes": [f"{code[:4]} {code[4:]}" for code in codes or ()],
+                "left": left,
+                "next": _safe_next(request),
+            },
+        )

@@ -119,8 +119,8 @@ def _next_step(competition, phase, jurors, jurors_done, finalists, is_chair) -> 
     if phase == Phase.NOMINATION:
         if not jurors:
             return Step(
-                _("Nimeä vuoden palkintoraati ennen ehdotusajan päättymistä."),
-                reverse(f"{admin}jury_jurymember_add"),
+                _("Kutsu vuoden palkintoraati ennen ehdotusajan päättymistä."),
+                reverse(f"{admin}jury_invitation_add"),
             )
         return Step(
             _("Ehdotuksia otetaan vastaan. Seuraa, mitä on tullut."),

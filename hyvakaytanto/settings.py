@@ -255,6 +255,11 @@ NOMINATION_CONTACT_RETENTION_DAYS = env_int("NOMINATION_CONTACT_RETENTION_DAYS",
 # contact is reminded this many days before the deadline.
 NOMINATION_DRAFT_RETENTION_DAYS = env_int("NOMINATION_DRAFT_RETENTION_DAYS", 14)
 NOMINATION_DRAFT_REMINDER_DAYS = env_int("NOMINATION_DRAFT_REMINDER_DAYS", 3)
+# Invitations to the jury and staff: a link works this many days after it is (re)sent; an
+# invitation that was revoked or ran out is erased this many days later, with any account it
+# began and never switched on.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+INVITATION_KEPT_DAYS = env_int("INVITATION_KEPT_DAYS", 30)
 
 # Optional: a Valkey or Redis server shared by every node (redis://host:6379/0; valkey:// and
 # rediss:// too). It then holds allauth's rate limits, the public pages' micro-cache and the

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     # so only the pages of the one-door sign-in have addresses, in Finnish.
     path("tili/", include("voting.account_urls")),
     path("", include("archive.urls")),
+    path("", include("jury.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

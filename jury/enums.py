@@ -34,3 +34,20 @@ SCORE_LABELS = {
 }
 # Jurors disagree on a criterion when their scores differ by this much or more.
 DISAGREEMENT = 3
+
+
+class InvitationRole(models.TextChoices):
+    """What an invitation makes its invitee: a seat on a year's panel, or communications staff."""
+
+    JUROR = "juror", _("Raadin jäsen")
+    CHAIR = "chair", _("Raadin puheenjohtaja")
+    STAFF = "staff", _("Viestintä (henkilökunta)")
+
+
+# The groups that give each role its permissions (jury/migrations/0002_groups.py).
+ROLE_GROUPS = {
+    InvitationRole.JUROR: "Raati",
+    InvitationRole.CHAIR: "Raati",
+    InvitationRole.STAFF: "Viestintä",
+}
+ROLE_SEATS = {InvitationRole.JUROR: JuryRole.MEMBER, InvitationRole.CHAIR: JuryRole.CHAIR}

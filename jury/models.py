@@ -2,13 +2,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Competition, Criterion, TranslatedTextMixin, file_storage
 from core.validators import single_line
-from jury.enums import SCORE_MAX, SCORE_MIN, JuryRole, Recognition
+from jury.enums import SCORE_MAX, SCORE_MIN, InvitationRole, JuryRole, Recognition
 from nominations.models import Nomination
 
 
@@ -320,3 +321,102 @@ class FeedbackRound(models.Model):
 
     def __str__(self) -> str:
         return str(self.competition)
+
+
+class Invitation(models.Model):
+    """An invitation to the jury or to communications staff, sent as a one-time link.
+
+    The link carries a random token; only its SHA-256 is kept here, so the table never holds a
+    working link. Whoever opens the link sets a password and enrols an authenticator app, and
+    only then is the account switched on, given its role, and (for a juror or the chair)
+    seated on the year's panel (``jury.services.invitation_accept``). Resending gives a new
+    link and a new expiry and ends the old link; revoking ends it for good.
+    """
+
+    first_name = models.CharField(_("etunimi"), max_length=150, validators=[single_line])
+    last_name = models.CharField(_("sukunimi"), max_length=150, validators=[single_line])
+    email = models.EmailField(_("sähköposti"))
+    role = models.CharField(_("rooli"), max_length=16, choices=InvitationRole.choices)
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text=_("Raadin jäsenet ja puheenjohtaja kutsutaan yhden vuoden raatiin."),
+    )
+    organisation = models.CharField(
+        _("organisaatio"),
+        max_length=200,
+        blank=True,
+        help_text=_("Esim. Talentia tai kumppaniorganisaatio."),
+        validators=[single_line],
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kutsuja"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tili"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="invitations",
+    )
+    created_at = models.DateTimeField(_("kutsuttu"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("lähetetty"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("voimassa"), editable=False)
+    accepted_at = models.DateTimeField(_("hyväksytty"), null=True, editable=False)
+    revoked_at = models.DateTimeField(_("peruttu"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("kutsu")
+        verbose_name_plural = _("kutsut")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="jury_invitation_role_valid", condition=Q(role__in=InvitationRole.values)
+            ),
+            # A panel's roles are for one year; communications staff belong to none.
+            models.CheckConstraint(
+                name="jury_invitation_year_for_panel_roles",
+                condition=Q(role=InvitationRole.STAFF, competition__isnull=True)
+                | (~Q(role=InvitationRole.STAFF) & Q(competition__isnull=False)),
+            ),
+            # One open invitation per address and year: a second would be two live links.
+            models.UniqueConstraint(
+                Lower("email"),
+                "competition",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                nulls_distinct=False,
+                name="jury_invitation_one_open_per_address_and_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def is_open(self, now=None) -> bool:
+        """The link still works: neither used, revoked nor expired."""
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+    def status(self, now=None) -> str:
+        if self.accepted_at is not None:
+            return _("Hyväksytty")
+        if self.revoked_at is not None:
+            return _("Peruttu")
+        if not self.is_open(now):
+            return _("Vanhentunut")
+        return _("Odottaa")

@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 
 from core.models import Criterion
 from jury.enums import DISAGREEMENT
-from jury.models import ConflictOfInterest, JuryMember, OverallComment, Score
+from jury.models import ConflictOfInterest, Invitation, JuryMember, OverallComment, Score
 from nominations.enums import NominationState
 from nominations.models import Attachment, CriterionAnswer, Nomination
 
@@ -492,3 +492,11 @@ def _panel(scores: list[dict], criteria: tuple) -> tuple:
         )
         for juror in jurors.values()
     )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation whose link carries ``token`` (used, revoked or expired too), or None."""
+    if not token or len(token) > 100:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return Invitation.objects.select_related("competition").filter(token_hash=digest).first()

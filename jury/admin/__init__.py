@@ -1,4 +1,11 @@
 """The jury's screens in the admin, one module a screen (docs/DESIGN.md says where the admin
 ends and plain views would begin)."""
 
-from jury.admin import feedback, finalists, panel, ranking, scoring  # noqa: F401  (registers them)
+from jury.admin import (  # noqa: F401  (registers them)
+    feedback,
+    finalists,
+    invitations,
+    panel,
+    ranking,
+    scoring,
+)

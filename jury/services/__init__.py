@@ -1,7 +1,8 @@
 """Writes for the jury's work: one function per use case, each in one transaction.
 
-The use cases live in one module per part of the year (scoring, finalists, feedback); they
-are named here, so that callers write ``services.score_save`` wherever the code sits.
+The use cases live in one module per part of the year (scoring, finalists, feedback, the
+panel and its invitations); they are named here, so that callers write
+``services.score_save`` wherever the code sits.
 """
 
 from jury.services.feedback import (
@@ -22,6 +23,21 @@ from jury.services.finalists import (
     finalists_publish_preview,
     shortlist_exceptions,
 )
+from jury.services.invitations import (
+    Accepted,
+    enrolment_device,
+    existing_account,
+    invitation_accept,
+    invitation_accept_signed_in,
+    invitation_create,
+    invitation_refusal,
+    invitation_resend,
+    invitation_revoke,
+    invitation_set_password,
+    invitations_again,
+    invitations_erase_expired,
+    recovery_codes_renew,
+)
 from jury.services.letters import Letter
 from jury.services.panel import juror_seat
 from jury.services.scoring import (
@@ -36,6 +52,7 @@ from jury.services.scoring import (
 )
 
 __all__ = [
+    "Accepted",
     "CriterionFeedback",
     "CriterionScore",
     "FeedbackPreview",
@@ -44,6 +61,8 @@ __all__ = [
     "ShortlistException",
     "conflict_declare",
     "conflict_withdraw",
+    "enrolment_device",
+    "existing_account",
     "feedback_preview",
     "feedback_send",
     "finalist_decide",
@@ -53,11 +72,21 @@ __all__ = [
     "finalist_unshortlist",
     "finalists_publish",
     "finalists_publish_preview",
+    "invitation_accept",
+    "invitation_accept_signed_in",
+    "invitation_create",
+    "invitation_refusal",
+    "invitation_resend",
+    "invitation_revoke",
+    "invitation_set_password",
+    "invitations_again",
+    "invitations_erase_expired",
     "juror_mark_done",
     "juror_remind_now",
     "juror_reopen",
     "juror_seat",
     "jury_reminders_send_due",
+    "recovery_codes_renew",
     "score_save",
     "shortlist_exceptions",
 ]

@@ -119,7 +119,7 @@ def test_the_home_and_the_front_page_follow_the_year_step_by_step():
 
     with time_machine.travel(at(10, 1), tick=False):
         check(
-            home_next="Nimeä vuoden palkintoraati",
+            home_next="Kutsu vuoden palkintoraati",
             front=("Ehdotuksia otetaan vastaan 31.1.2031 asti",),
             front_not=("Kilpailu avautuu pian",),
         )
@@ -130,7 +130,7 @@ def test_the_home_and_the_front_page_follow_the_year_step_by_step():
         ]
         check(
             home_next="Ehdotuksia otetaan vastaan. Seuraa, mitä on tullut.",
-            home_not=("Nimeä vuoden palkintoraati",),
+            home_not=("Kutsu vuoden palkintoraati",),
         )
         for name in ["Aamukahvit", "Kotikäynnit", "Perhetupa"]:
             year.nominate(name)
@@ -229,6 +229,6 @@ def test_the_home_and_the_front_page_follow_the_year_step_by_step():
 
     with time_machine.travel(following.nomination_opens_at, tick=False):
         check(
-            home_next="Nimeä vuoden palkintoraati",
+            home_next="Kutsu vuoden palkintoraati",
             front=(following.title, "Ehdota käytäntöä", "Aamukahvit"),
         )

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from core import audit
 from core.services import core_records_erase_expired
+from jury.services import invitations_erase_expired
 from nominations.services import contact_data_erase_expired, drafts_erase_expired
 from voting.services import voter_data_purge, voter_unconfirmed_purge
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         "voters' accounts and network data (VOTER_DATA_RETENTION_DAYS after "
         "a year's results are published), nominations' contact persons and attachments "
         "(NOMINATION_CONTACT_RETENTION_DAYS), unsent nomination drafts "
-        "(NOMINATION_DRAFT_RETENTION_DAYS after the nomination deadline), rate-limit "
+        "(NOMINATION_DRAFT_RETENTION_DAYS after the nomination deadline), invitations revoked or "
+        "expired (INVITATION_KEPT_DAYS) with any account they began, rate-limit "
         "counters older than a day, expired "
         "sessions and failed sign-ins, audit log events older than two years, and the rows of "
         "delivered or failed e-mail (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS). "
@@ -30,6 +32,7 @@ class Command(BaseCommand):
             unconfirmed = voter_unconfirmed_purge(now=now)
             contacts = contact_data_erase_expired(now=now)
             drafts = drafts_erase_expired(now=now)
+            invitations = invitations_erase_expired(now=now)
             core = core_records_erase_expired(now=now)
             counters, attempts = core.rate_limit_counters, core.expired_login_attempts
             events, emails = core.audit_events, core.outgoing_emails
@@ -39,6 +42,7 @@ class Command(BaseCommand):
                 "votes_cleared_of_network_data": voters.votes_cleared,
                 "nomination_contacts": contacts,
                 "nomination_drafts": drafts,
+                "invitations": invitations,
                 "rate_limit_counters": counters,
                 "expired_login_attempts": attempts,
                 "audit_events": events,
@@ -50,7 +54,7 @@ class Command(BaseCommand):
             f"Erased {voters.voters} voter account(s), {unconfirmed} never confirmed, "
             f"network data of "
             f"{voters.votes_cleared} vote(s), contact data of {contacts} nomination(s); deleted "
-            f"{drafts} unsent nomination draft(s), "
+            f"{drafts} unsent nomination draft(s), {invitations} ended invitation(s), "
             f"{counters} rate-limit counter(s), {attempts} expired failed sign-in(s), "
             f"{events} audit event(s) over two years old and {emails} old outgoing e-mail "
             "row(s); cleared expired sessions."

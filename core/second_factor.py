@@ -1,0 +1,47 @@
+"""The pieces of the admin's second step shared by its sign-in (``hyvakaytanto/admin_site.py``)
+and the invitation link (``jury/views.py``): the code form, and an authenticator key shown as
+a QR code and as text."""
+
+import base64
+import re
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class CodeForm(forms.Form):
+    """Six digits from the app, or one of the eight-digit printed recovery codes; spaces and
+    hyphens as printed are fine."""
+
+    code = forms.RegexField(
+        label=gettext_lazy("Vahvistuskoodi"),
+        regex=r"^\s*(\d[\s-]?){5}\d(([\s-]?\d){2})?\s*$",
+        max_length=16,
+        error_messages={
+            "required": gettext_lazy("Kirjoita sovelluksen näyttämä kuusinumeroinen koodi."),
+            "invalid": gettext_lazy(
+                "Koodissa on kuusi numeroa (tai varakoodissa kahdeksan numeroa)."
+            ),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return re.sub(r"[\s-]", "", self.cleaned_data["code"])
+
+
+def qr_code_svg(text: str) -> str:
+    """The text as an SVG QR code, inline in the page (no image request, nothing external)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def grouped_secret(device: TOTPDevice) -> str:
+    """The device's key in base32, in groups of four, for typing into an app by hand."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
