@@ -15,3 +15,8 @@ def can_preview_years(user) -> bool:
     """Staff who follow the years, signed in with both factors, see any year's front page
     before the public does."""
     return can_follow_the_year(user) and bool(getattr(user, "is_verified", lambda: False)())
+
+
+def can_set_up_next_year(user) -> bool:
+    """Staff who add years make the next one from this one ("Luo seuraava kilpailuvuosi")."""
+    return can_follow_the_year(user) and user.has_perm("hyvakaytanto.add_competition")

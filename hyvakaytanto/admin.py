@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import services
+from jury.permissions import can_invite
 
 User = get_user_model()
-INVITE = "jury.add_invitation"
 
 
 class AccountAdmin(UserAdmin):
@@ -57,10 +57,10 @@ class AccountAdmin(UserAdmin):
         return not services.account_deactivation_refusal(account=account, by=request.user)
 
     def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) or request.user.has_perm(INVITE)
+        return super().has_add_permission(request) or can_invite(request.user)
 
     def add_view(self, request, form_url="", extra_context=None):
-        if self._limited(request) and request.user.has_perm(INVITE):
+        if self._limited(request) and can_invite(request.user):
             self.message_user(
                 request,
                 gettext(

@@ -49,6 +49,7 @@ YEAR_FLOW = {
     "nominations": ["Nomination", "NominationDraft"],
     "jury": [
         "JuryMember",
+        "Invitation",
         "ScoringNomination",
         "ConflictOfInterest",
         "Score",

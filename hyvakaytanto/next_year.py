@@ -13,8 +13,10 @@ from django.utils.translation import gettext, ngettext
 from core import services
 from core.dates import day_text, last_day_text
 from core.models import Competition
+from core.permissions import can_set_up_next_year
 from jury import services as jury_services
 from jury.models import JuryMember
+from jury.permissions import can_invite
 
 
 def next_year_view(site, request, object_id):
@@ -22,12 +24,9 @@ def next_year_view(site, request, object_id):
     if competition is None:
         raise Http404
     user = request.user
-    if not (
-        user.has_perm("hyvakaytanto.add_competition")
-        and user.has_perm("hyvakaytanto.view_competition")
-    ):
+    if not can_set_up_next_year(user):
         raise PermissionDenied
-    may_invite = user.has_perm("jury.add_invitation")
+    may_invite = can_invite(user)
     panel = (
         JuryMember.objects.filter(competition=competition, user__is_active=True)
         .select_related("user")

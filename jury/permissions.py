@@ -79,6 +79,11 @@ def can_oversee_jury(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("jury.view_ranking"))
 
 
+def can_invite(user) -> bool:
+    """Communications staff invite jurors, the chair and colleagues (accounts by invitation)."""
+    return bool(user.is_active and user.is_staff and user.has_perm("jury.add_invitation"))
+
+
 def can_seat_jurors(user) -> bool:
     """Communications staff seat jurors on any year's panel."""
     return bool(user.is_active and user.is_staff and user.has_perm("jury.change_jurymember"))

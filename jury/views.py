@@ -100,9 +100,12 @@ def _enrol(request, found: Invitation, device, context):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed = device.verify_is_allowed()[0]
-        accepted = allowed and services.invitation_accept(
-            invitation=found, code=form.cleaned_data["code"]
-        )
+        try:
+            accepted = allowed and services.invitation_accept(
+                invitation=found, code=form.cleaned_data["code"]
+            )
+        except ValidationError:  # used or revoked a moment ago, in another window
+            return render(request, "jury/invitation/closed.html", {"reason": "used"}, status=410)
         if accepted:
             request.session.pop(ENROLLING, None)
             login(request, accepted.user, backend=SIGN_IN_BACKEND)

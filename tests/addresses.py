@@ -2,15 +2,20 @@
 parameters filled from the year in the database: for sweeps that must cover a new screen
 without anyone adding it."""
 
+import hashlib
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from archive.models import AwardYear
 from core.models import Competition
+from jury.enums import InvitationRole
+from jury.models import Invitation
 from nominations.models import Attachment, Nomination, NominationDraft, draft_token, hash_token
 from tests.factories.nominations import AttachmentFactory
 from voting import queries as voting_queries
@@ -64,13 +69,30 @@ class World:
         draft = NominationDraft.objects.first()
         self.draft_token = draft_token(draft.nonce) if draft else None
         self.nomination, self.attachment = nomination, attachment
+        # An invitation waiting for its invitee, and its link.
+        self.invitation_token = "sweep-invitation-link-00000000000000000000000"
+        Invitation.objects.get_or_create(
+            token_hash=hashlib.sha256(self.invitation_token.encode()).hexdigest(),
+            defaults={
+                "first_name": "Kutsuttu",
+                "last_name": "Arvioija",
+                "email": "kutsuttu.arvioija@example.invalid",
+                "role": InvitationRole.JUROR,
+                "competition": self.competition,
+                "expires_at": timezone.now() + timedelta(days=14),
+            },
+        )
         _year, finalists = voting_queries.public_finalists()
         self.slugs = [voting_queries.finalist_slug(f, finalists) for f in finalists]
         self.archive_year = AwardYear.objects.filter(awards__isnull=False).order_by("-year")[0]
 
     def values(self, name: str, kwarg: str, model) -> list:
         if model is not None:
-            rows = list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:2])
+            rows = model._default_manager.order_by("-pk")
+            if model is get_user_model():
+                # The accounts screen is for staff and jurors; voters have their own.
+                rows = rows.filter(is_staff=True)
+            rows = list(rows.values_list("pk", flat=True)[:2])
             if kwarg in {"object_id", "pk", "id"}:
                 return [str(pk) for pk in rows]
             if kwarg == "competition_id":
@@ -86,7 +108,11 @@ class World:
         if name.endswith("view_on_site"):
             return []  # a redirect to the public page that is swept on its own
         public = {
-            "token": [self.draft_token] if "draft" in name else [self.token],
+            "token": [self.draft_token]
+            if "draft" in name
+            else [self.invitation_token]
+            if "invitation" in name
+            else [self.token],
             "pk": [self.attachment.pk],
             "slug": self.slugs,
             "year": [self.competition.year, self.archive_year.year],

@@ -23,7 +23,9 @@ class InvitationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["competition"]
+        field = self.fields.get("competition")
+        if field is None:  # a sent invitation's page, read-only
+            return
         field.queryset = Competition.objects.filter(results_published_at__isnull=True).order_by(
             "-year"
         )

@@ -120,6 +120,8 @@ WHO_MAY: dict[str, object] = {
     "nominations:attachment": ALIKE,
     # An attachment by its number alone: only staff who read nominations.
     "nominations:attachment_download": STAFF,
+    # An invitation's link works for whoever holds it (the invitee), whoever else is signed in.
+    "jury:invitation": ALIKE,
     "voting:finalists": ALIKE,
     "voting:finalist": ALIKE,
     "voting:finalist_image": ALIKE,
@@ -145,6 +147,7 @@ WHO_MAY: dict[str, object] = {
     "admin:index": ADMIN,
     "admin:password_change": ADMIN,
     "admin:password_change_done": ADMIN,
+    "admin:recovery_codes": ADMIN,  # one's own recovery codes
     "admin:jsi18n": ADMIN,
     "admin:autocomplete": NOBODY,  # only with a field's parameters
     "admin:app_list:auth": STAFF,
@@ -180,13 +183,15 @@ WHO_MAY |= {
     "action:procrastinate.procrastinatejob.abort": NOBODY,
     "action:procrastinate.procrastinatejob.cancel": NOBODY,
     "action:procrastinate.procrastinatejob.retry": NOBODY,
-    # Staff read accounts (to answer a person's request); only superusers make or change them.
+    # Staff read staff and jurors' accounts and switch them off; "add" leads to an invitation.
+    # Nobody but a superuser sets another's password.
     "admin:auth_user_changelist": STAFF,
     "admin:auth_user_change": STAFF,
     "admin:auth_user_history": STAFF,
-    "admin:auth_user_add": NOBODY,
+    "admin:auth_user_add": STAFF,
     "admin:auth_user_delete": NOBODY,
     "admin:auth_user_password_change": NOBODY,
+    "action:auth.user.deactivate": STAFF,
 }
 # The year, its texts and the site: staff.
 for _model, views in {
@@ -227,6 +232,8 @@ for _model, views in {
         "change": NOBODY,
         "history": NOBODY,
     },
+    # Invitations to the jury and staff: staff's; a sent one is not edited, only resent.
+    "jury_invitation": {"changelist": STAFF, "add": STAFF, "change": STAFF},
     "jury_jurymember": {
         "changelist": OPEN_CHAIR_AND_STAFF,
         "change": OPEN_CHAIR_AND_STAFF,
@@ -269,6 +276,8 @@ WHO_MAY |= {
     "action:jury.jurymember.remind": OPEN_CHAIR,
     "action:jury.jurymember.reopen": OPEN_CHAIR,
     "action:jury.finalist.publish": STAFF,
+    "action:jury.invitation.resend": STAFF,
+    "action:jury.invitation.revoke": STAFF,
     "action:jury.finalist.unshortlist": During(CHAIR, Phase.NOMINATION, Phase.REVIEW),
     "action:jury.finalist.decide": During(CHAIR, Phase.DELIBERATION),
     "action:voting.votermailbox.export_voter_data": STAFF,
@@ -396,6 +405,7 @@ YEAR_OF = {
     "jury.scoringnomination": "competition",
     "jury.rankingentry": "competition",
     "jury.jurymember": "competition",
+    "jury.invitation": "competition",
     "jury.finalist": "nomination__competition",
     "jury.feedbackround": "pk",
     "jury.score": "nomination__competition",
