@@ -28,7 +28,7 @@ from django.utils import translation
 from core.branding import forget_site_identity
 from core.models import AuditEvent, Competition
 from jury import services as jury_services
-from jury.enums import JuryRole, ShortlistRule
+from jury.enums import InvitationRole, JuryRole, ShortlistRule
 from jury.models import JuryMember
 from nominations.models import Nomination
 from tests.addresses import SWEEP_REPORT, World, addresses
@@ -231,6 +231,15 @@ def test_no_typed_text_is_live_html_on_any_page(db, settings, phase):
                 nomination=nomination, by=chair, confirmed=ShortlistRule.values
             )
     clients, superuser = clients_for(competition)
+    # An invitation waiting for its invitee, as staff typed it (poisoned with the rest).
+    jury_services.invitation_create(
+        first_name="Kutsuttu",
+        last_name="Arvioija",
+        email="kutsuttu.sweep@example.invalid",
+        role=InvitationRole.STAFF,
+        competition=None,
+        by=superuser,
+    )
     poisoned = poison_everything()
     world = World()
     public = {"anonymous": Client(), "voter": Client()}
