@@ -8,6 +8,7 @@ browser is on lives in its session (in the database), so any node can answer the
 
 import django_otp
 from django import forms
+from django.contrib import admin
 from django.contrib.auth import get_user_model, login, password_validation
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -70,11 +71,16 @@ class PasswordForm(forms.Form):
 def invitation(request, token: str):
     found = queries.invitation_by_token(token)
     if found is None:
-        return render(request, "jury/invitation/closed.html", {"reason": "unknown"}, status=404)
+        return _closed(request, "unknown", status=404)
     if not found.is_open():
         reason = "used" if found.accepted_at else "revoked" if found.revoked_at else "expired"
-        return render(request, "jury/invitation/closed.html", {"reason": reason}, status=410)
-    context = {"invitation": found, "title": _("Kutsu")}
+        return _closed(request, reason)
+    context = {
+        "invitation": found,
+        "title": _("Kutsu"),
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+    }
     account = services.existing_account(found)
     if account is not None:
         return _accept_signed_in(request, found, account, context)
@@ -105,7 +111,7 @@ def _enrol(request, found: Invitation, device, context):
                 invitation=found, code=form.cleaned_data["code"]
             )
         except ValidationError:  # used or revoked a moment ago, in another window
-            return render(request, "jury/invitation/closed.html", {"reason": "used"}, status=410)
+            return _closed(request, "used")
         if accepted:
             request.session.pop(ENROLLING, None)
             login(request, accepted.user, backend=SIGN_IN_BACKEND)
@@ -152,4 +158,17 @@ def _accept_signed_in(request, found: Invitation, account, context):
         request,
         "jury/invitation/existing.html",
         {**context, "account": account, "signed_in": signed_in, "login_url": login_url},
+    )
+
+
+def _closed(request, reason: str, *, status: int = 410):
+    return render(
+        request,
+        "jury/invitation/closed.html",
+        {
+            "reason": reason,
+            "site_header": admin.site.site_header,
+            "site_title": admin.site.site_title,
+        },
+        status=status,
     )

@@ -74,7 +74,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Invitation)
 class InvitationAdmin(GuardedAdmin, admin.ModelAdmin):
     form = InvitationForm
-    list_display = ["full_name", "email", "role", "competition", "state", "valid_until", "sent"]
+    list_display = ["full_name", "email", "role", "year", "state", "valid_until"]
     list_filter = [StatusFilter, "role", "competition"]
     list_select_related = ["competition"]
     search_fields = ["first_name", "last_name", "email"]
@@ -83,6 +83,13 @@ class InvitationAdmin(GuardedAdmin, admin.ModelAdmin):
         (None, {"fields": ["first_name", "last_name", "email"]}),
         (None, {"fields": ["role", "competition", "organisation"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The year is chosen, not edited or added from here.
+        for ability in ("can_add_related", "can_change_related", "can_view_related"):
+            setattr(field.widget, ability, False)
+        return field
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Nothing in a sent invitation is edited: a wrong one is revoked and sent again.
@@ -164,11 +171,11 @@ class InvitationAdmin(GuardedAdmin, admin.ModelAdmin):
     def valid_until(self, invitation: Invitation) -> str:
         if invitation.accepted_at or invitation.revoked_at:
             return "–"
-        return timezone.localtime(invitation.expires_at).strftime("%-d.%-m.%Y %H.%M")
+        return timezone.localtime(invitation.expires_at).strftime("%-d.%-m.%Y")
 
-    @admin.display(description=_("lähetetty"), ordering="sent_at")
-    def sent(self, invitation: Invitation) -> str:
-        return timezone.localtime(invitation.sent_at).strftime("%-d.%-m.%Y")
+    @admin.display(description=_("vuosi"), ordering="competition__year")
+    def year(self, invitation: Invitation) -> str:
+        return str(invitation.competition.year) if invitation.competition_id else "–"
 
     @admin.action(
         description=_("Lähetä uusi linkki (vanha lakkaa toimimasta)"), permissions=["add"]
