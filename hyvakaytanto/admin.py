@@ -72,6 +72,12 @@ class AccountAdmin(UserAdmin):
             return redirect("admin:jury_invitation_add")
         return super().add_view(request, form_url, extra_context)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # "Save as new" would make an account from another's page, past the invitation.
+        if self._limited(request) and "_saveasnew" in request.POST:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def user_change_password(self, request, id, form_url=""):
         # Setting someone's password would be a way into their account (a superuser's too):
         # an invitee sets their own, and a forgotten one is a new invitation.
@@ -97,7 +103,10 @@ class AccountAdmin(UserAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Poista valitut tilit käytöstä (istunnot päättyvät heti)"))
+    @admin.action(
+        description=_("Poista valitut tilit käytöstä (istunnot päättyvät heti)"),
+        permissions=["change"],
+    )
     def deactivate(self, request, queryset):
         done, refused = 0, []
         for account in queryset:

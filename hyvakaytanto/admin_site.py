@@ -26,7 +26,13 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
-from core.second_factor import CodeForm, grouped_secret, qr_code_svg
+from core.second_factor import (
+    CodeForm,
+    devices_for_code,
+    grouped_secret,
+    needs_enrolment,
+    qr_code_svg,
+)
 from core.signals import track_session
 from hyvakaytanto.next_year import next_year_view
 from jury.services import recovery_codes_renew
@@ -163,10 +169,10 @@ class SecureAdminSite(admin.AdminSite):
         next_url = _safe_next(request)
         if user.is_verified():
             return redirect(next_url)
-        # Any confirmed device will do: the authenticator app (TOTP), or in development the
-        # demo accounts' single-use codes (static tokens).
-        enrolling = not any(django_otp.devices_for_user(user, confirmed=True))
-        device = TOTPDevice.objects.devices_for_user(user, confirmed=not enrolling).first()
+        # Any confirmed device will do: the authenticator app (TOTP), the printed recovery
+        # codes, or in development the demo accounts' single-use codes (static tokens).
+        enrolling = needs_enrolment(user)
+        device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
         if enrolling and device is None:
             # One unconfirmed device per account, kept until a code from it is typed back, so
             # that reloading the page does not change the QR code being scanned.
@@ -176,13 +182,10 @@ class SecureAdminSite(admin.AdminSite):
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             code = form.cleaned_data["code"]
-            allowed = device is None or device.verify_is_allowed()[0]
-            if not allowed:
-                matched = None
-            elif enrolling:
-                matched = device if device.verify_token(code) else None
-            else:
-                matched = django_otp.match_token(user, code)
+            candidates = [device] if enrolling else devices_for_code(user, code)
+            open_ones = [d for d in candidates if d.verify_is_allowed()[0]]
+            allowed = bool(open_ones) or not candidates
+            matched = next((d for d in open_ones if d.verify_token(code)), None)
             if not allowed:
                 form.add_error(
                     "code",

@@ -39,7 +39,7 @@ def next_year_view(site, request, object_id):
         try:
             with transaction.atomic():
                 following = services.competition_next_from(competition=competition, by=user)
-                invited = jury_services.invitations_again(
+                again = jury_services.invitations_again(
                     previous=competition, following=following, seats=chosen, by=user
                 )
         except ValidationError as error:
@@ -49,13 +49,22 @@ def next_year_view(site, request, object_id):
             "Vuosi %(next)s on luotu vuoden %(year)s pohjalta. Tarkista päivämäärät ja "
             "tekstit; yleisö näkee vuoden, kun sen ehdotusaika alkaa."
         ) % {"next": following.year, "year": competition.year}
-        if invited:
+        if again.invited:
             text += " " + ngettext(
                 "Kutsu raatiin lähti %(count)d henkilölle.",
                 "Kutsu raatiin lähti %(count)d henkilölle.",
-                invited,
-            ) % {"count": invited}
+                again.invited,
+            ) % {"count": again.invited}
         messages.success(request, text)
+        if again.without_address:
+            messages.warning(
+                request,
+                gettext(
+                    "Näiltä puuttuu tilistä sähköpostiosoite tai nimi, joten heitä ei kutsuttu: "
+                    "%(names)s. Kutsu heidät Kutsut-sivulta."
+                )
+                % {"names": ", ".join(again.without_address)},
+            )
         return HttpResponseRedirect(
             reverse("admin:hyvakaytanto_competition_change", args=[following.pk])
         )

@@ -370,6 +370,9 @@ class Invitation(models.Model):
         editable=False,
         related_name="invitations",
     )
+    # The account was begun by this invitation (not one switched off before and invited back):
+    # only such an account is erased with an invitation that was never accepted.
+    made_the_account = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("kutsuttu"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("lähetetty"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("voimassa"), editable=False)

@@ -73,8 +73,7 @@ def invitation(request, token: str):
     if found is None:
         return _closed(request, "unknown", status=404)
     if not found.is_open():
-        reason = "used" if found.accepted_at else "revoked" if found.revoked_at else "expired"
-        return _closed(request, reason)
+        return _closed(request, _why_closed(found))
     context = {
         "invitation": found,
         "title": _("Kutsu"),
@@ -110,8 +109,11 @@ def _enrol(request, found: Invitation, device, context):
             accepted = allowed and services.invitation_accept(
                 invitation=found, code=form.cleaned_data["code"]
             )
-        except ValidationError:  # used or revoked a moment ago, in another window
-            return _closed(request, "used")
+        except ValidationError as error:
+            if error.code == "restarted":  # step 1 again in another window: its new key
+                return redirect(request.path)
+            found.refresh_from_db()  # used, revoked or run out a moment ago
+            return _closed(request, _why_closed(found))
         if accepted:
             request.session.pop(ENROLLING, None)
             login(request, accepted.user, backend=SIGN_IN_BACKEND)
@@ -159,6 +161,12 @@ def _accept_signed_in(request, found: Invitation, account, context):
         "jury/invitation/existing.html",
         {**context, "account": account, "signed_in": signed_in, "login_url": login_url},
     )
+
+
+def _why_closed(found: Invitation) -> str:
+    if found.accepted_at:
+        return "used"
+    return "revoked" if found.revoked_at else "expired"
 
 
 def _closed(request, reason: str, *, status: int = 410):

@@ -40,8 +40,11 @@ class InvitationForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         email, role = data.get("email"), data.get("role")
+        if role == InvitationRole.STAFF:
+            # Communications staff belong to no year, whatever the year field still shows.
+            data["competition"] = None
         if email and role:
-            competition = data.get("competition") if role != InvitationRole.STAFF else None
+            competition = data.get("competition")
             refusal = services.invitation_refusal(email=email, role=role, competition=competition)
             if refusal:
                 raise ValidationError(refusal)
@@ -132,15 +135,26 @@ class InvitationAdmin(GuardedAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form checked the refusals; the service checks them again under its transaction.
-        created = services.invitation_create(
-            first_name=obj.first_name,
-            last_name=obj.last_name,
-            email=obj.email,
-            role=obj.role,
-            competition=obj.competition,
-            organisation=obj.organisation,
-            by=request.user,
-        )
+        try:
+            created = services.invitation_create(
+                first_name=obj.first_name,
+                last_name=obj.last_name,
+                email=obj.email,
+                role=obj.role,
+                competition=obj.competition,
+                organisation=obj.organisation,
+                by=request.user,
+            )
+        except ValidationError:
+            # A second click a moment after the first: that one's invitation went.
+            created = Invitation.objects.filter(
+                email__iexact=obj.email.strip(),
+                competition=obj.competition,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            ).first()
+            if created is None:
+                raise
         obj.pk = created.pk
 
     def response_add(self, request, obj, post_url_continue=None):

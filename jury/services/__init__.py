@@ -25,6 +25,7 @@ from jury.services.finalists import (
 )
 from jury.services.invitations import (
     Accepted,
+    Reinvited,
     enrolment_device,
     existing_account,
     invitation_accept,
@@ -58,6 +59,7 @@ __all__ = [
     "FeedbackPreview",
     "Letter",
     "PublicationPreview",
+    "Reinvited",
     "ShortlistException",
     "conflict_declare",
     "conflict_withdraw",

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit, mail
 from core.models import Competition
+from core.second_factor import RECOVERY_CODE_DIGITS, RECOVERY_DEVICE
 from jury.enums import ROLE_GROUPS, ROLE_SEATS, InvitationRole
 from jury.models import Invitation, JuryMember
 from jury.services.panel import juror_seat
@@ -160,16 +161,27 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     return invitation
 
 
-def invitations_again(*, previous: Competition, following: Competition, seats, by) -> int:
+@dataclass(frozen=True)
+class Reinvited:
+    invited: int
+    without_address: tuple[str, ...]  # names of accounts with no e-mail address or name
+
+
+def invitations_again(*, previous: Competition, following: Competition, seats, by) -> Reinvited:
     """Invite ``seats`` of ``previous``'s panel to ``following``'s, each in the same role.
-    Someone already invited or seated is passed over. Returns how many were invited."""
-    invited = 0
+    Someone already invited or seated is passed over, and an account without an e-mail
+    address or a name is named in the answer, not invited."""
+    invited, missing = 0, []
     for seat in seats.filter(competition=previous).select_related("user"):
         role = InvitationRole.CHAIR if seat.is_chair else InvitationRole.JUROR
+        user = seat.user
+        if not (user.email and user.first_name and user.last_name):
+            missing.append(user.get_full_name() or user.get_username())
+            continue
         if invitation_refusal(email=seat.user.email, role=role, competition=following):
             continue
         invitation_create(
-            first_name=seat.user.first_name or seat.user.get_username(),
+            first_name=seat.user.first_name,
             last_name=seat.user.last_name,
             email=seat.user.email,
             role=role,
@@ -178,7 +190,7 @@ def invitations_again(*, previous: Competition, following: Competition, seats, b
             by=by,
         )
         invited += 1
-    return invited
+    return Reinvited(invited=invited, without_address=tuple(missing))
 
 
 def existing_account(invitation: Invitation):
@@ -209,13 +221,20 @@ def invitation_set_password(*, invitation: Invitation, password: str) -> TOTPDev
     )
     if user is None:
         user = User(username=_free_username(invitation.email), is_active=False, is_staff=True)
+        invitation.made_the_account = True
+    elif user.pk is not None and invitation.user_id is None:
+        # An account switched off before comes back with the invitation's role alone: none
+        # of the rights it had (a superuser's included) return with it.
+        user.is_superuser = False
+        user.groups.clear()
+        user.user_permissions.clear()
     user.first_name, user.last_name = invitation.first_name, invitation.last_name
     user.email = invitation.email
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
     invitation.user = user
-    invitation.save(update_fields=["user"])
+    invitation.save(update_fields=["user", "made_the_account"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=_("Todennussovellus"), confirmed=False)
 
@@ -244,6 +263,9 @@ def invitation_accept(*, invitation: Invitation, code: str) -> Accepted | None:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_open():
             raise ValidationError(_("Kutsulinkki ei ole enää voimassa."))
+        # The password step, taken again in another window a moment ago, made a new key.
+        if not TOTPDevice.objects.filter(pk=device.pk, user_id=invitation.user_id).exists():
+            raise ValidationError(_("Aloita tunnuksen käyttöönotto alusta."), code="restarted")
         user = invitation.user
         # A key from before (a deactivated account invited back) goes; the new one counts.
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -274,10 +296,13 @@ def invitation_accept_signed_in(*, invitation: Invitation, user) -> None:
 def recovery_codes_renew(*, user) -> tuple[str, ...]:
     """New printable single-use codes for when the phone is away; the old ones stop working."""
     device, _created = StaticDevice.objects.get_or_create(
-        user=user, name=_("Varakoodit"), defaults={"confirmed": True}
+        user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = tuple(f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODE_COUNT))
+    codes = tuple(
+        f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
+        for _ in range(RECOVERY_CODE_COUNT)
+    )
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     audit.record(audit.Action.RECOVERY_CODES, actor=user, target=user)
     return codes
@@ -290,12 +315,22 @@ def invitations_erase_expired(*, now) -> int:
     ended = Invitation.objects.filter(accepted_at__isnull=True).filter(
         Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)
     )
+    in_use = Invitation.objects.filter(
+        Q(accepted_at__isnull=False) | Q(revoked_at__isnull=True, expires_at__gte=cutoff),
+        user__isnull=False,
+    ).values("user")
+    # Only an account the invitation itself began, never switched
+    # on, never signed in, with no seat, and no other invitation used or still running.
     half_made = list(
         get_user_model()
         .objects.filter(
-            invitations__in=ended, is_active=False, last_login__isnull=True, jury_seats=None
+            invitations__in=ended,
+            invitations__made_the_account=True,
+            is_active=False,
+            last_login__isnull=True,
+            jury_seats=None,
         )
-        .exclude(invitations__accepted_at__isnull=False)
+        .exclude(pk__in=in_use)
         .values_list("pk", flat=True)
     )
     count, _deleted = ended.delete()

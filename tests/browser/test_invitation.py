@@ -85,6 +85,17 @@ def test_an_invited_juror_makes_their_account_through_the_link_and_lands_on_scor
     ).exists()
     screenshot(juror, "invitation-landed")
 
+    # The next day, as any day: the user name, the password and the app's code.
+    juror.get_by_role("button", name="Kirjaudu ulos").click()
+    juror.goto("/admin/login/")
+    juror.fill("#id_username", "aino.arvioija@example.fi")
+    juror.fill("#id_password", JUROR_PASSWORD)
+    juror.click("input[type=submit]")
+    juror.wait_for_selector("#second-factor-form")
+    juror.fill("#id_code", f"{hotp(key, int(time.time()) // 30 + 1):06d}")
+    juror.click("#second-factor-form input[type=submit]")
+    juror.wait_for_url("**/admin/jury/scoringnomination/")
+
     # The link was for once: anyone opening it again is sent to sign in.
     other = year.person()
     response = other.goto(link)

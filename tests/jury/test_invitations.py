@@ -363,3 +363,104 @@ def test_ended_invitations_and_the_accounts_they_began_are_erased(client, invite
     assert not Invitation.objects.exists()
     assert not User.objects.filter(email="aino.arvioija@example.fi").exists()
     assert User.objects.filter(pk=seated.pk).exists()
+
+
+def test_a_line_break_or_a_nul_in_a_name_is_refused_in_finnish(client, staff, this_year):
+    line_break = invite(client, staff, this_year, first_name="Aino\nArvioija")
+    nul = invite(client, staff, this_year, last_name="Arvi\x00oija")
+    assert line_break.status_code == 200
+    assert "aino.arvioija@example.fi" in line_break.content.decode()
+    assert "yhdelle riville" in text_of(line_break)
+    # A NUL is refused site-wide before any view; the page says what to do, the browser
+    # still has the form as typed.
+    assert nul.status_code == 400
+    assert "kirjoita teksti uudelleen" in text_of(nul)
+    assert not Invitation.objects.exists()
+
+
+def test_communications_staff_are_invited_with_the_year_field_left_as_it_was(
+    client, staff, this_year, delivering
+):
+    with delivering() as outbox:
+        response = invite(client, staff, this_year, role=InvitationRole.STAFF)
+    assert response.status_code == 302, text_of(response)
+    assert Invitation.objects.get().competition is None
+    assert len(outbox) == 1
+
+
+def test_a_switched_off_superuser_invited_as_a_juror_comes_back_as_a_juror_only(
+    client, staff, this_year, delivering
+):
+    former = User.objects.create_superuser(
+        "entinen", "aino.arvioija@example.fi", "x", is_active=False
+    )
+    with delivering() as outbox:
+        invite(client, staff, this_year)
+    accept(client, path_of(link_in(outbox[0])))
+    former.refresh_from_db()
+    assert former.is_active and not former.is_superuser
+    assert list(former.groups.values_list("name", flat=True)) == ["Raati"]
+
+
+def test_save_as_new_on_an_account_is_refused_to_staff(client, staff, juror_seat):
+    admin_login(client, staff)
+    change = reverse("admin:auth_user_change", args=[juror_seat.user.pk])
+    data = {"_saveasnew": "1", "username": "uusi", "password1": PASSWORD, "password2": PASSWORD}
+    assert client.post(change, data).status_code == 403
+    assert not User.objects.filter(username="uusi").exists()
+
+
+def test_mistyped_app_codes_do_not_hold_up_a_recovery_code(client, invited):
+    link, _message = invited
+    done = accept(client, link)
+    code = re.findall(r"<code>(\d{4} \d{4})</code>", client.get(done.url).content.decode())[0]
+    client.logout()
+    client.post(
+        reverse("admin:login"), {"username": "aino.arvioija@example.fi", "password": PASSWORD}
+    )
+    for wrong in ("000000", "111111", "222222"):
+        client.post(reverse("admin:second_factor"), {"code": wrong})
+    assert client.post(reverse("admin:second_factor"), {"code": code}).status_code == 302
+
+
+def test_with_the_lost_phone_removed_the_next_sign_in_sets_up_a_new_app(client, invited):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    link, _message = invited
+    accept(client, link)
+    client.logout()
+    TOTPDevice.objects.filter(user__email="aino.arvioija@example.fi").delete()  # a superuser
+    client.post(
+        reverse("admin:login"), {"username": "aino.arvioija@example.fi", "password": PASSWORD}
+    )
+    page = client.get(reverse("admin:second_factor"))
+    assert "second-factor-secret" in page.content.decode()
+
+
+def test_a_panel_member_without_an_address_is_named_not_invited(client, staff):
+    year = CompetitionFactory(
+        year=2027,
+        published=True,
+        nomination_opens_at=timezone.now() - timedelta(days=200),
+        nomination_closes_at=timezone.now() - timedelta(days=150),
+        scoring_closes_at=timezone.now() - timedelta(days=120),
+        voting_opens_at=timezone.now() - timedelta(days=100),
+        voting_closes_at=timezone.now() - timedelta(days=60),
+    )
+    nameless = JuryMemberFactory(competition=year, user__email="", user__first_name="Nimetön")
+    admin_login(client, staff)
+    url = reverse("admin:hyvakaytanto_competition_next", args=[year.pk])
+    page = client.post(url, {"kutsu": [nameless.pk]}, follow=True)
+    assert Competition.objects.filter(year=2028).exists()
+    assert "Nimetön" in text_of(page) and "ei kutsuttu" in text_of(page)
+    assert not Invitation.objects.exists()
+
+
+def test_retention_keeps_an_account_that_was_there_before_the_invitation(client, invited):
+    link, _message = invited
+    old = StaffUserFactory(email="aino.arvioija@example.fi", is_active=False)
+    client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    assert Invitation.objects.get().user == old
+    with time_machine.travel(timezone.now() + timedelta(days=60)):
+        call_command("apply_retention", stdout=io.StringIO())
+    assert User.objects.filter(pk=old.pk).exists()
