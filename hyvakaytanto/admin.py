@@ -53,6 +53,25 @@ class AccountAdmin(UserAdmin):
             if field not in editable
         ]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and self._limited(request) and "is_active" in form.base_fields:
+            form.base_fields["is_active"].help_text = _(
+                "Kun poistat rastin ja tallennat, tili ei voi enää kirjautua ja sen istunnot "
+                "päättyvät heti. Sen työ säilyy historiassa. Käyttöön tili palaa uudella kutsulla."
+            )
+        return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self._limited(request):
+            # One thing to do here, switching the account off: one button.
+            extra_context = {
+                **(extra_context or {}),
+                "show_save_and_add_another": False,
+                "show_save_and_continue": False,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def _may_deactivate(self, request, account) -> bool:
         return not services.account_deactivation_refusal(account=account, by=request.user)
 

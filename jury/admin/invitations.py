@@ -87,11 +87,12 @@ class InvitationAdmin(GuardedAdmin, admin.ModelAdmin):
         (None, {"fields": ["role", "competition", "organisation"]}),
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        # The year is chosen, not edited or added from here.
-        for ability in ("can_add_related", "can_change_related", "can_view_related"):
-            setattr(field.widget, ability, False)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "competition" and field is not None:
+            # The year is chosen here, not edited or added (the admin wraps the widget last).
+            for ability in ("can_add_related", "can_change_related", "can_view_related"):
+                setattr(field.widget, ability, False)
         return field
 
     def has_change_permission(self, request, obj=None) -> bool:
