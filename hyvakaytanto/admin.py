@@ -28,6 +28,11 @@ class AccountAdmin(UserAdmin):
     def _limited(self, request) -> bool:
         return not request.user.is_superuser
 
+    def get_list_filter(self, request):
+        if self._limited(request):
+            return ["is_active", "groups"]  # every account here is staff's or a juror's
+        return super().get_list_filter(request)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("groups")
         if self._limited(request):

@@ -310,17 +310,23 @@ def _demo_accounts() -> tuple[tuple[DemoAccount, ...], dict]:
     more jurors who only lend their scores. New codes at every build."""
     User = get_user_model()
     people = {
-        "staff": ("viestinta", "Viestintä", "Viestintä (henkilökunta)"),
-        "chair": ("puheenjohtaja", "Raati", "Raadin puheenjohtaja"),
-        "juror": ("raati", "Raati", "Raadin jäsen"),
-        "juror2": ("raati-2", "Raati", None),
-        "juror3": ("raati-3", "Raati", None),
+        "staff": ("viestinta", "Viestintä", "Viestintä (henkilökunta)", "Veera Virtanen"),
+        "chair": ("puheenjohtaja", "Raati", "Raadin puheenjohtaja", "Pekka Mäkinen"),
+        "juror": ("raati", "Raati", "Raadin jäsen", "Anna Korhonen"),
+        "juror2": ("raati-2", "Raati", None, "Juha Nieminen"),
+        "juror3": ("raati-3", "Raati", None, "Laura Hämäläinen"),
     }
     users, accounts = {}, []
-    for key, (name, group, role) in people.items():
-        user, _ = User.objects.get_or_create(
+    for key, (name, group, role, full_name) in people.items():
+        first_name, last_name = full_name.split()
+        user, _ = User.objects.update_or_create(
             username=f"{DEMO_PREFIX}{name}",
-            defaults={"email": f"{DEMO_PREFIX}{name}@talentia.example", "is_staff": True},
+            defaults={
+                "email": f"{DEMO_PREFIX}{name}@talentia.example",
+                "is_staff": True,
+                "first_name": first_name,
+                "last_name": last_name,
+            },
         )
         user.groups.set([Group.objects.get(name=group)])
         users[key] = user

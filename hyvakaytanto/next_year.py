@@ -30,7 +30,7 @@ def next_year_view(site, request, object_id):
     panel = (
         JuryMember.objects.filter(competition=competition, user__is_active=True)
         .select_related("user")
-        .order_by("-role", "user__last_name", "user__first_name")
+        .order_by("role", "user__last_name", "user__first_name")  # the chair first
         if may_invite
         else JuryMember.objects.none()
     )
