@@ -100,7 +100,10 @@ def competition_statistics() -> QuerySet:
         votes_cast=Case(
             When(
                 voting_closes_at__lte=Now(),
-                then=count(Vote.objects.filter(competition=OuterRef("pk")), "competition"),
+                then=count(
+                    Vote.objects.filter(competition=OuterRef("pk"), removed_rule=""),
+                    "competition",
+                ),
             ),
             default=None,
             output_field=IntegerField(),

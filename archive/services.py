@@ -18,6 +18,7 @@ from core.models import Competition
 from core.services import competition_mark_results_published
 from jury.enums import Recognition
 from nominations.services import email_contact
+from voting import review
 from voting.queries import tally
 
 _KIND_OF_DECISION = {
@@ -63,6 +64,8 @@ def results_problems(competition: Competition) -> list[str]:
         problems.append(_("Tuloksia ei voi julkaista ennen kuin äänestys on päättynyt."))
     elif not any(a.kind == AwardKind.WINNER for a in results_preview(competition)):
         problems.append(_("Palkintoraati ei ole vielä kirjannut voittajaa."))
+    else:
+        problems.extend(review.publishing_problems(competition))
     existing = AwardYear.objects.filter(year=competition.year).first()
     if existing is not None and existing.competition_id != competition.pk:
         problems.append(
@@ -80,13 +83,15 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
     (linked to their nominations), the competition's results-published stamp, and after
     commit an e-mail to each finalist's contact person with the outcome. Publishing a year
     that is already published changes nothing. Refused before voting has closed and when the
-    jury has recorded no winner.
+    jury has recorded no winner, and while the vote's review waits for a decision (a
+    cluster) or a confirmation (voting/review.py).
     """
     if not can_publish_results(by):
         raise PermissionDenied
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if competition.results_published_at is not None:
         return AwardYear.objects.get(competition=competition)
+    review.clusters_refresh(competition)  # the votes of the last minutes too
     problems = results_problems(competition)
     if problems:
         raise ValidationError(problems)

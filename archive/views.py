@@ -6,6 +6,7 @@ from archive import queries
 from archive.charts import Bar, bar_chart
 from archive.enums import AwardKind
 from core.caching import public_page
+from voting.review import removed_votes
 
 
 @public_page
@@ -62,5 +63,9 @@ def results(request, year: int):
             "voted": voted,
             "chart": chart,
             "total_votes": sum(a.vote_count for a in voted),
+            # What the vote's review removed, by rule: only for years run on the site.
+            "removed": (
+                removed_votes(award_year.competition) if award_year.competition_id else None
+            ),
         },
     )

@@ -314,6 +314,9 @@ class AuditEvent(models.Model):
         INVITATION_REVOKED = "invitation_revoked", _("Kutsu peruttu")
         INVITATION_ACCEPTED = "invitation_accepted", _("Kutsu hyväksytty")
         RECOVERY_CODES = "recovery_codes", _("Uudet varakoodit luotu")
+        VOTES_DECIDED = "votes_decided", _("Päätös epäilyttävistä äänistä")
+        VOTES_DECISION_REVERSED = "votes_reversed", _("Päätös äänistä peruttu")
+        VOTES_UNCONFIRMED = "votes_unconfirmed", _("Vahvistamattomat äänet poistettu")
 
     at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
     actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)

@@ -63,7 +63,7 @@ YEAR_FLOW = {
         "Finalist",
         "FeedbackRound",
     ],
-    "voting": ["VoteTally", "VoterMailbox"],
+    "voting": ["VotingRules", "VoteCluster", "VoteTally", "VoterMailbox"],
     "archive": ["ResultsPublication", "AwardYear", "Award"],
 }
 # Technical screens, by the Finnish name staff see (their own apps name them in English).

@@ -240,6 +240,26 @@ ACCOUNT_RATE_LIMITS = {
 VOTES_PER_CLIENT_PER_HOUR = env_int("VOTES_PER_CLIENT_PER_HOUR", 60)
 # How often the worker writes the receipts of the votes cast since (seconds).
 VOTE_RECEIPT_SECONDS = env_int("VOTE_RECEIPT_SECONDS", 5)
+# The vote's review (voting/flags.py, docs/OPERATIONS.md): what makes votes a cluster that
+# waits for staff's decision, and how often the worker looks (minutes).
+VOTE_FLAG_MINUTES = env_int("VOTE_FLAG_MINUTES", 5)
+VOTE_FLAG_NETWORK_ACCOUNTS = env_int("VOTE_FLAG_NETWORK_ACCOUNTS", 8)
+VOTE_FLAG_NETWORK_MINUTES = env_int("VOTE_FLAG_NETWORK_MINUTES", 120)
+VOTE_FLAG_LOOKALIKE_ACCOUNTS = env_int("VOTE_FLAG_LOOKALIKE_ACCOUNTS", 4)
+VOTE_FLAG_SAME_LOCAL_DOMAINS = env_int("VOTE_FLAG_SAME_LOCAL_DOMAINS", 3)
+VOTE_FLAG_SHAPE_ACCOUNTS = env_int("VOTE_FLAG_SHAPE_ACCOUNTS", 4)
+VOTE_FLAG_DOMAIN_JUMP_VOTES = env_int("VOTE_FLAG_DOMAIN_JUMP_VOTES", 10)
+VOTE_FLAG_DOMAIN_JUMP_FACTOR = env_int("VOTE_FLAG_DOMAIN_JUMP_FACTOR", 5)
+VOTE_FLAG_QUICK_SECONDS = env_int("VOTE_FLAG_QUICK_SECONDS", 20)
+VOTE_FLAG_QUICK_ACCOUNTS = env_int("VOTE_FLAG_QUICK_ACCOUNTS", 3)
+VOTE_FLAG_DEVICE_ACCOUNTS = env_int("VOTE_FLAG_DEVICE_ACCOUNTS", 5)
+VOTE_FLAG_DEVICE_HOURS = env_int("VOTE_FLAG_DEVICE_HOURS", 24)
+# The sign-in's proof of work (ALTCHA): the largest number a browser may have to try (the
+# cost: by default well under a second on a phone), how long a challenge stays valid, and how
+# many codes one network may ask for in an hour without it (no JavaScript, or a script).
+PROOF_OF_WORK_MAX_NUMBER = env_int("PROOF_OF_WORK_MAX_NUMBER", 50_000)
+PROOF_OF_WORK_SECONDS = env_int("PROOF_OF_WORK_SECONDS", 600)
+CODES_WITHOUT_PROOF_PER_NETWORK_PER_HOUR = env_int("CODES_WITHOUT_PROOF_PER_NETWORK_PER_HOUR", 5)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote),
 # and each public page as visitors who are not signed in get it (core/caching.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)

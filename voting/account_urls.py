@@ -26,6 +26,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="voting:account"),
         name="account_email",
     ),
+    path("kirjaudu/haaste/", views.proof_challenge, name="proof_challenge"),
     path("kirjaudu/koodi/", allauth.confirm_login_code, name="account_confirm_login_code"),
     path("ulos/", allauth.logout, name="account_logout"),
     path("ei-kaytossa/", allauth.account_inactive, name="account_inactive"),

@@ -1,20 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
 from core.dates import moment_text
-from voting import queries, services
-from voting.models import VoterMailbox, VoteTally
-from voting.permissions import can_handle_voter_requests, can_view_tallies, can_view_tally
+from voting import queries, review, services
+from voting.forms import DecisionForm
+from voting.models import VoteCluster, VoteDecision, VoterMailbox, VoteTally, VotingRules
+from voting.permissions import (
+    can_handle_voter_requests,
+    can_review_votes,
+    can_view_tallies,
+    can_view_tally,
+)
+from voting.rules import default_rules_text
 
 
 @admin.register(VoteTally)
@@ -145,3 +153,155 @@ class VoterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+class _Waiting(admin.SimpleListFilter):
+    title = _("tila")
+    parameter_name = "tila"
+
+    def lookups(self, request, model_admin):
+        return [("odottaa", _("Odottaa päätöstä")), ("paatetty", _("Päätetty"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "odottaa":
+            return queryset.filter(decision__isnull=True)
+        if self.value() == "paatetty":
+            return queryset.filter(decision__isnull=False)
+        return queryset
+
+
+@admin.register(VoteCluster)
+class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The vote's review: the clusters the flags found, each with its evidence, its votes and
+    what each finalist gains from it, and the decision on it (voting/review.py). Opening the
+    list runs the flags on the years under review first, so nothing found waits for the
+    worker's next round."""
+
+    list_display = ["label", "kind", "year", "vote_total", "state"]
+    list_filter = [_Waiting, "kind", "competition__year"]
+    list_select_related = ["competition", "decision"]
+    ordering = ["-competition__year", "decision", "-grown_at"]
+
+    def has_module_permission(self, request) -> bool:
+        return can_review_votes(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_review_votes(request.user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vote_total=Count("votes"))
+
+    @admin.display(description=_("vuosi"), ordering="competition__year")
+    def year(self, cluster) -> int:
+        return cluster.competition.year
+
+    @admin.display(description=_("ääniä"), ordering="vote_total")
+    def vote_total(self, cluster) -> int:
+        return cluster.vote_total
+
+    @admin.display(description=_("päätös"))
+    def state(self, cluster) -> str:
+        if cluster.decision is None:
+            return gettext("Odottaa päätöstä")
+        return cluster.decision.get_action_display()
+
+    def changelist_view(self, request, extra_context=None):
+        for competition in review.reviewable_years():
+            review.clusters_refresh(competition)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._visible_or_404(request, object_id)
+        cluster = get_object_or_404(
+            VoteCluster.objects.select_related("competition", "decision"), pk=object_id
+        )
+        votes = list(
+            cluster.votes.select_related("voter", "finalist__nomination").order_by("cast_at")
+        )
+        choices = [(vote.pk, _vote_label(vote)) for vote in votes]
+        form = DecisionForm(request.POST or None, vote_choices=choices)
+        if request.method == "POST" and "peru" in request.POST:
+            decision = get_object_or_404(
+                VoteDecision, pk=request.POST["peru"], competition=cluster.competition
+            )
+            try:
+                review.decision_reverse(decision=decision, by=request.user, request=request)
+            except ValidationError as refused:
+                self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("Päätös peruttu."))
+            return redirect(request.path)
+        if request.method == "POST" and form.is_valid():
+            chosen = form.cleaned_data["votes"]
+            whole = set(chosen) == {vote.pk for vote in votes}
+            try:
+                review.votes_decide(
+                    competition=cluster.competition,
+                    action=form.cleaned_data["action"],
+                    rule=form.cleaned_data["rule"],
+                    comment=form.cleaned_data["comment"],
+                    confirm_by=form.confirm_by_moment(),
+                    cluster=cluster if whole else None,
+                    vote_ids=None if whole else chosen,
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Päätös tallennettu: %(count)d ääntä.") % {"count": len(chosen)},
+                )
+                return redirect("admin:voting_votecluster_changelist")
+        decisions = (
+            VoteDecision.objects.filter(Q(cluster=cluster) | Q(votes__clusters=cluster))
+            .distinct()
+            .order_by("-decided_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(cluster),
+            "opts": self.model._meta,
+            "cluster": cluster,
+            "votes": votes,
+            "gains": review.cluster_gains([cluster.pk]).get(cluster.pk, []),
+            "form": form,
+            "decisions": decisions,
+            "published": cluster.competition.results_published_at is not None,
+        }
+        return TemplateResponse(request, "admin/voting/votecluster/review.html", context)
+
+
+def _vote_label(vote) -> str:
+    """A vote as the review lists it: when, by which address, for whom, and its standing."""
+    address = vote.voter.email if vote.voter else gettext("(äänestäjän tiedot poistettu)")
+    standing = (
+        gettext("poistettu")
+        if vote.removed_rule
+        else gettext("vahvistettava")
+        if vote.confirm_by
+        else gettext("voimassa")
+    )
+    return (
+        f"{moment_text(vote.cast_at)} · {address} · "
+        f"{vote.finalist.nomination.practice_name} · {standing}"
+    )
+
+
+@admin.register(VotingRules)
+class VotingRulesAdmin(admin.ModelAdmin):
+    """The year's voting rules in three languages; the site's default text until saved."""
+
+    list_display = ["competition"]
+    fields = ["competition", "text", "text_sv", "text_en"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        with translation.override("fi"):
+            initial.setdefault("text", default_rules_text())
+        with translation.override("sv"):
+            initial.setdefault("text_sv", default_rules_text())
+        with translation.override("en"):
+            initial.setdefault("text_en", default_rules_text())
+        return initial

@@ -3,8 +3,9 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Competition
+from core.models import Competition, TranslatedTextMixin
 from jury.models import Finalist
+from voting.enums import ClusterKind, DecisionAction, RemovalRule
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -44,11 +45,27 @@ class Vote(models.Model):
     # queued (``services.vote_receipts_send``), so the vote's request writes nothing else.
     language = models.CharField(max_length=8, default="fi", editable=False)
     receipt_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The review (voting/review.py): a keyed hash of the browser (user agent and language),
+    # erased with the network; the rule the vote was removed under ("" while it stands); and a
+    # request to confirm it by a date, with when it was confirmed.
+    device = models.CharField(max_length=40, blank=True, editable=False)
+    removed_rule = models.CharField(
+        _("poistettu säännön perusteella"),
+        max_length=32,
+        choices=RemovalRule,
+        blank=True,
+        editable=False,
+    )
+    confirm_by = models.DateTimeField(_("vahvistettava viimeistään"), null=True, editable=False)
+    confirmed_at = models.DateTimeField(_("vahvistettu"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("ääni")
         verbose_name_plural = _("äänet")
-        permissions = [("view_tally", _("Voi nähdä äänestyksen tuloksen ja valvontaraportin"))]
+        permissions = [
+            ("view_tally", _("Voi nähdä äänestyksen tuloksen ja valvontaraportin")),
+            ("review_votes", _("Voi päättää epäilyttävistä äänistä")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["competition", "voter"], name="voting_vote_one_per_voter_and_year"
@@ -87,6 +104,9 @@ class VoterMailbox(models.Model):
         related_name="mailbox",
     )
     canonical = models.CharField(_("postilaatikko"), max_length=254, unique=True)
+    # A sign-in code was asked for without the proof-of-work step (no JavaScript, or a
+    # script): the vote is flagged (voting/flags.py).
+    code_without_proof_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("äänestäjä")
@@ -106,3 +126,114 @@ class VoteTally(Competition):
         proxy = True
         verbose_name = _("äänestyksen tulos ja valvonta")
         verbose_name_plural = _("äänestyksen tulos ja valvonta")
+
+
+class VotingRules(TranslatedTextMixin, models.Model):
+    """The year's voting rules as staff wrote them, in three languages; the rules page shows
+    the site's default text while there is none (``voting.rules``)."""
+
+    competition = models.OneToOneField(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="voting_rules",
+    )
+    text = models.TextField(_("säännöt"))
+    text_sv = models.TextField(_("säännöt ruotsiksi"), blank=True)
+    text_en = models.TextField(_("säännöt englanniksi"), blank=True)
+
+    class Meta:
+        verbose_name = _("äänestyksen säännöt")
+        verbose_name_plural = _("äänestyksen säännöt")
+
+    def __str__(self) -> str:
+        return str(self.competition.year)
+
+
+class VoteCluster(models.Model):
+    """Votes the flags (voting/flags.py) found together, with why: one per year, kind and
+    key (a network's hash, a domain and a stem, ...). It waits for a decision while
+    ``decision`` is empty; votes that join it later make it wait again."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("kilpailuvuosi"), on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("peruste"), max_length=16, choices=ClusterKind)
+    key = models.CharField(max_length=200)
+    label = models.CharField(_("ryväs"), max_length=300)
+    evidence = models.JSONField(_("näyttö"), default=list)
+    votes = models.ManyToManyField(Vote, related_name="clusters")
+    found_at = models.DateTimeField(_("löydetty"), auto_now_add=True)
+    grown_at = models.DateTimeField(_("kasvanut"), auto_now_add=True)
+    decision = models.ForeignKey(
+        "VoteDecision",
+        verbose_name=_("päätös"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("epäilyttävä ryväs")
+        verbose_name_plural = _("epäilyttävät äänet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "kind", "key"], name="voting_cluster_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.label}"
+
+
+class VoteDecision(models.Model):
+    """Staff's decision on a cluster or on one vote: keep, ask to confirm by a date, or
+    remove under a published rule. It covers the votes it was made on (``votes``); the newest
+    decision not reversed decides each vote's standing (voting/review.py). Kept for the
+    history: a reversal stamps it, never deletes it."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("kilpailuvuosi"), on_delete=models.CASCADE
+    )
+    cluster = models.ForeignKey(
+        VoteCluster, verbose_name=_("ryväs"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("päätös"), max_length=16, choices=DecisionAction)
+    rule = models.CharField(_("sääntö"), max_length=32, choices=RemovalRule, blank=True)
+    comment = models.TextField(_("perustelu"), blank=True)
+    confirm_by = models.DateTimeField(_("vahvistettava viimeistään"), null=True, blank=True)
+    votes = models.ManyToManyField(Vote, related_name="decisions")
+    vote_count = models.PositiveIntegerField(_("ääniä"), default=0)
+    decided_by = models.CharField(_("päättäjä"), max_length=150)
+    decided_at = models.DateTimeField(_("päätetty"), auto_now_add=True)
+    reversed_by = models.CharField(_("perunut"), max_length=150, blank=True)
+    reversed_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("päätös äänistä")
+        verbose_name_plural = _("päätökset äänistä")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="remove") | ~models.Q(rule=""),
+                name="voting_decision_removal_names_rule",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action="confirm") | models.Q(confirm_by__isnull=False),
+                name="voting_decision_confirm_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.vote_count})"
+
+
+class ProofOfWork(models.Model):
+    """A solved proof-of-work challenge, kept until it expires so that each solution is
+    accepted once, on whichever node it arrives (voting/proof.py)."""
+
+    signature = models.CharField(max_length=128, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.signature[:12]

@@ -33,3 +33,9 @@ def can_view_tally(user, competition: Competition) -> bool:
 def can_handle_voter_requests(user) -> bool:
     """Communications staff answer a voter's request to see or erase their data."""
     return bool(user.is_active and user.is_staff and user.has_perm("voting.handle_voter_requests"))
+
+
+def can_review_votes(user) -> bool:
+    """Staff with the dedicated permission decide on flagged votes, during the vote and
+    after it, until the results are published."""
+    return bool(user.is_active and user.is_staff and user.has_perm("voting.review_votes"))

@@ -12,6 +12,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    Q,
     QuerySet,
     Value,
 )
@@ -126,11 +127,12 @@ class TallyRow:
 
 def tally(competition: Competition) -> list[TallyRow]:
     """Votes per finalist, most first; every finalist with the most votes is a favourite
-    (a tie gives the certificate to each). One query."""
+    (a tie gives the certificate to each). Only the votes that stand count: not those removed
+    in the vote's review (voting/review.py). One query."""
     finalists = list(
         Finalist.objects.filter(nomination__competition=competition)
         .select_related("nomination")
-        .annotate(vote_count=Count("votes"))
+        .annotate(vote_count=Count("votes", filter=Q(votes__removed_rule="")))
         .order_by("-vote_count", "order", "pk")
     )
     total = sum(f.vote_count for f in finalists)

@@ -22,7 +22,7 @@ from core.ratelimit import pseudonym
 from jury.models import Finalist
 from voting import sql
 from voting.mailboxes import canonical_address
-from voting.models import Vote, VoterMailbox
+from voting.models import Vote, VoteCluster, VoterMailbox
 from voting.permissions import is_verified_voter, is_voter_account
 
 # An account made by asking for a code is kept this long unless the code is entered.
@@ -52,7 +52,15 @@ def network_of(address: str) -> str:
     return pseudonym(str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)))
 
 
-def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
+def device_of(user_agent: str, language: str) -> str:
+    """A keyed hash of the browser (its user agent and language), never the strings: for
+    the review's "one browser, many accounts" (voting/flags.py)."""
+    if not user_agent:
+        return ""
+    return pseudonym(f"device:{user_agent[:500]}|{language[:100]}")
+
+
+def vote_cast(*, voter, finalist_id: int, client_address: str = "", device: str = "") -> Cast:
     """Cast the voter's one vote for a published finalist while voting is open, and queue
     the receipt e-mail (time and receipt code).
 
@@ -70,7 +78,7 @@ def vote_cast(*, voter, finalist_id: int, client_address: str = "") -> Cast:
     if not is_voter_account(voter):
         raise PermissionDenied(_("Vahvista sähköpostiosoitteesi ennen äänestämistä."))
     now = timezone.now()
-    cast = _insert_if_open(voter, finalist_id, now, network_of(client_address))
+    cast = _insert_if_open(voter, finalist_id, now, network_of(client_address), device)
     if cast is not None:
         return cast
     return _not_inserted(voter, finalist_id, now)
@@ -107,7 +115,7 @@ def vote_receipts_send(*, limit: int = RECEIPTS_PER_BATCH) -> int:
     return len(votes)
 
 
-def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
+def _insert_if_open(voter, finalist_id: int, now, network: str, device: str) -> Cast | None:
     """The vote's one statement: the new vote, or None when nothing was inserted.
 
     A concurrent insert by the same voter waits for ours to commit and then does nothing.
@@ -118,6 +126,7 @@ def _insert_if_open(voter, finalist_id: int, now, network: str) -> Cast | None:
         "now": now,
         "network": network,
         "language": (get_language() or "fi")[:8],
+        "device": device,
     }
     row = sql.vote_insert_if_open(params)
     if row is None:
@@ -200,6 +209,12 @@ def _add_address(user, email: str) -> None:
             EmailAddress.objects.create(user=user, email=email, primary=False, verified=False)
     except IntegrityError:
         pass  # made by a concurrent request, or verified on another (legacy) account
+
+
+def voter_mark_without_proof(user) -> None:
+    """A code was asked for this voter without the proof-of-work step: their vote will be
+    flagged (voting/flags.py)."""
+    VoterMailbox.objects.filter(user=user).update(code_without_proof_at=timezone.now())
 
 
 def voter_unconfirmed_purge(*, now=None) -> int:
@@ -324,5 +339,8 @@ def voter_data_purge(*, now=None) -> Purged:
         .distinct()
     )
     voter_count = _erase_voters(voters)
-    cleared = votes.exclude(network="").update(network="")
+    cleared = votes.exclude(network="", device="").update(network="", device="")
+    # The review's evidence goes with the voters: the clusters' addresses and networks. The
+    # decisions, their counts and each vote's standing stay.
+    VoteCluster.objects.filter(competition__in=expired).delete()
     return Purged(competitions=expired.count(), voters=voter_count, votes_cleared=cleared)

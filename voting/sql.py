@@ -35,9 +35,10 @@ VOTE_INSERT_SQL = f"""
         WHERE finalist.id = %(finalist)s AND {VOTING_OPEN_SQL}
     ), vote AS (
         INSERT INTO {Vote._meta.db_table}
-            (competition_id, voter_id, finalist_id, cast_at, network, language)
+            (competition_id, voter_id, finalist_id, cast_at, network, language, device,
+             removed_rule)
         SELECT finalist.competition_id, %(voter)s, finalist.id, %(now)s, %(network)s,
-            %(language)s
+            %(language)s, %(device)s, ''
         FROM finalist
         WHERE {VERIFIED_ADDRESS_SQL}
         ON CONFLICT (competition_id, voter_id) DO NOTHING

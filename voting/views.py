@@ -1,3 +1,4 @@
+import json
 import time
 from datetime import timedelta
 
@@ -10,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,11 +22,13 @@ from django.views.generic import FormView
 
 from core.caching import PAGE_CACHE, page_key, public_page, same_head_for_address
 from core.enums import Phase
+from core.models import Competition
 from core.queries import public_competition
 from core.ratelimit import Limit, client_address, hit
-from voting import queries, services
+from voting import proof, queries, review, services
 from voting.forms import VoterSignInForm
 from voting.models import Vote
+from voting.rules import removal_rules, rules_text
 from voting.share_image import share_image
 
 # Listing first is an advantage in a vote, so the finalists are shown in a shuffled order:
@@ -172,7 +176,12 @@ def vote(request):
         return redirect("voting:finalists")
     try:
         cast = services.vote_cast(
-            voter=request.user, finalist_id=finalist_id, client_address=address
+            voter=request.user,
+            finalist_id=finalist_id,
+            client_address=address,
+            device=services.device_of(
+                request.headers.get("User-Agent", ""), request.headers.get("Accept-Language", "")
+            ),
         )
     except services.AlreadyVoted as already:
         messages.info(
@@ -225,10 +234,89 @@ class SignInView(RequestLoginCodeView):
         email = form.cleaned_data["email"].strip().lower()
         form.cleaned_data["email"] = email
         form._user = services.voter_for_address(email=email)
+        if form.without_proof:
+            services.voter_mark_without_proof(form._user)
         return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proof_strings": _proof_strings()}
+
+
+def _proof_strings() -> str:
+    """The proof-of-work widget's texts in the page's language (JSON for its attribute)."""
+    return json.dumps(
+        {
+            "label": _("En ole robotti"),
+            "verifying": _("Tarkistetaan…"),
+            "verified": _("Tarkistettu"),
+            "error": _("Tarkistus epäonnistui. Yritä uudelleen."),
+            "expired": _("Tarkistus vanheni. Yritä uudelleen."),
+            "verificationRequired": _("Odota hetki: selain tekee tarkistuksen."),
+            "waitAlert": _("Tarkistetaan… odota hetki."),
+            "footer": "",
+            "ariaLinkLabel": "",
+            "reload": _("Lataa uudelleen"),
+            "verify": _("Tarkista"),
+            "loading": _("Ladataan…"),
+        },
+        ensure_ascii=False,
+    )
+
+
+@require_safe
+def proof_challenge(request):
+    """A new proof-of-work challenge for the sign-in page's widget; never cached."""
+    response = JsonResponse(proof.challenge())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 sign_in = SignInView.as_view()
+
+
+@require_safe
+@public_page
+def rules(request):
+    """The voting rules: what a vote can be questioned or removed for, that a voter may be
+    asked to confirm, and how removed votes are reported. ``?vuosi=`` for a past year's."""
+    competition = public_competition()
+    year = request.GET.get("vuosi", "")
+    if year.isdigit() and (competition is None or int(year) != competition.year):
+        competition = Competition.objects.filter(year=int(year)).first() or competition
+    text, language = rules_text(competition)
+    return render(
+        request,
+        "voting/rules.html",
+        {
+            "competition": competition,
+            "paragraphs": [part for part in text.split("\n\n") if part.strip()],
+            "text_language": language,
+            "removal_rules": removal_rules(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def confirm_vote(request):
+    """Where the e-mail asking to confirm a vote leads: a voter confirms by signing in again
+    with a fresh code (the sign-in confirms, ``review.vote_confirm``). Someone still signed in
+    from before is signed out and asked to sign in again, so that the code proves the mailbox
+    now."""
+    if request.user.is_staff:
+        raise PermissionDenied
+    pending = review.votes_awaiting_confirmation(request.user)
+    if pending:
+        logout(request)
+        messages.info(
+            request,
+            _("Vahvista äänesi kirjautumalla sisään uudella koodilla, jonka saat sähköpostiisi."),
+        )
+        return redirect_to_login(request.get_full_path(), login_url=reverse("voting:sign_in"))
+    confirmed = Vote.objects.filter(
+        voter=request.user, confirmed_at__isnull=False, removed_rule=""
+    ).exists()
+    return render(request, "voting/confirm_vote.html", {"confirmed": confirmed})
 
 
 @login_required

@@ -6,6 +6,7 @@ from core import audit
 from core.services import core_records_erase_expired
 from jury.services import invitations_erase_expired
 from nominations.services import contact_data_erase_expired, drafts_erase_expired
+from voting.proof import proofs_erase_expired
 from voting.services import voter_data_purge, voter_unconfirmed_purge
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         "a year's results are published), nominations' contact persons and attachments "
         "(NOMINATION_CONTACT_RETENTION_DAYS), unsent nomination drafts "
         "(NOMINATION_DRAFT_RETENTION_DAYS after the nomination deadline), invitations revoked or "
-        "expired (INVITATION_KEPT_DAYS) with any account they began, rate-limit "
+        "expired (INVITATION_KEPT_DAYS) with any account they began, spent proof-of-work "
+        "solutions once expired, the vote review's evidence with the voters' data, rate-limit "
         "counters older than a day, expired "
         "sessions and failed sign-ins, audit log events older than two years, and the rows of "
         "delivered or failed e-mail (SENT_EMAIL_RETENTION_DAYS, FAILED_EMAIL_RETENTION_DAYS). "
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             contacts = contact_data_erase_expired(now=now)
             drafts = drafts_erase_expired(now=now)
             invitations = invitations_erase_expired(now=now)
+            proofs = proofs_erase_expired(now=now)
             core = core_records_erase_expired(now=now)
             counters, attempts = core.rate_limit_counters, core.expired_login_attempts
             events, emails = core.audit_events, core.outgoing_emails
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                 "nomination_contacts": contacts,
                 "nomination_drafts": drafts,
                 "invitations": invitations,
+                "spent_proofs_of_work": proofs,
                 "rate_limit_counters": counters,
                 "expired_login_attempts": attempts,
                 "audit_events": events,
