@@ -48,6 +48,7 @@ class Thresholds:
     network_minutes: int
     lookalike_accounts: int
     same_local_domains: int
+    small_domain_votes: int
     shape_accounts: int
     domain_jump_votes: int
     domain_jump_factor: float
@@ -63,6 +64,7 @@ class Thresholds:
             network_minutes=settings.VOTE_FLAG_NETWORK_MINUTES,
             lookalike_accounts=settings.VOTE_FLAG_LOOKALIKE_ACCOUNTS,
             same_local_domains=settings.VOTE_FLAG_SAME_LOCAL_DOMAINS,
+            small_domain_votes=settings.VOTE_FLAG_SMALL_DOMAIN_VOTES,
             shape_accounts=settings.VOTE_FLAG_SHAPE_ACCOUNTS,
             domain_jump_votes=settings.VOTE_FLAG_DOMAIN_JUMP_VOTES,
             domain_jump_factor=settings.VOTE_FLAG_DOMAIN_JUMP_FACTOR,
@@ -170,11 +172,16 @@ def _lookalike_addresses(rows, limits: Thresholds):
 
 
 def _same_local_part(rows, limits: Thresholds):
-    """The same local part at many domains (liisa@a.fi, liisa@b.fi, ...)."""
+    """The same local part at many small domains (vote@a.fi, vote@b.fi, ...): someone with
+    domains of their own. Two people called Matti Virtanen at two large employers are not
+    that, so only domains with few votes count."""
+    size = defaultdict(int)
+    for row in rows:
+        size[_split(row.address)[1]] += 1
     groups = defaultdict(list)
     for row in rows:
         local, domain = _split(row.address)
-        if local and domain:
+        if local and domain and size[domain] <= limits.small_domain_votes:
             groups[local].append(row)
     for local, votes in groups.items():
         domains = {_split(row.address)[1] for row in votes}
@@ -185,8 +192,9 @@ def _same_local_part(rows, limits: Thresholds):
             local,
             f"{local}@…",
             [
-                f"Osoitteen alkuosa {local} äänesti {len(domains)} verkkotunnuksesta "
-                f"(raja {limits.same_local_domains})"
+                f"Osoitteen alkuosa {local} äänesti {len(domains)} pienestä verkkotunnuksesta "
+                f"(raja {limits.same_local_domains}; pieni: enintään "
+                f"{limits.small_domain_votes} ääntä)"
             ],
             {row.vote_id for row in votes},
         )
