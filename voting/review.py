@@ -190,7 +190,7 @@ def votes_decide(
         request=request,
         target=competition,
         decision=decision.pk,
-        action=action,
+        decided=action,
         rule=decision.rule,
         votes=len(ids),
         cluster=str(cluster) if cluster else "",
