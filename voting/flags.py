@@ -244,7 +244,8 @@ def _hour(moment: datetime) -> datetime:
 
 def _domain_jumps(rows, limits: Thresholds):
     """A domain whose votes in one hour are many, and many times its share of the rest of
-    the vote: a news item lifts every domain alike, a campaign lifts one."""
+    the vote: a news item lifts every domain alike, a campaign lifts one. The rest of the
+    vote must have at least as many votes as the jump itself to compare with."""
     per_hour = defaultdict(int)
     per_domain_hour = defaultdict(list)
     per_domain = defaultdict(int)
@@ -260,6 +261,8 @@ def _domain_jumps(rows, limits: Thresholds):
         if not domain or len(votes) < limits.domain_jump_votes:
             continue
         rest = total - per_hour[hour]
+        if rest < limits.domain_jump_votes:
+            continue  # hardly any vote outside this hour: nothing to jump from
         rest_share = (per_domain[domain] - len(votes)) / rest if rest else 0.0
         hour_share = len(votes) / per_hour[hour]
         if hour_share >= limits.domain_jump_factor * rest_share:

@@ -189,9 +189,9 @@ class VoteCluster(models.Model):
 
 class VoteDecision(models.Model):
     """Staff's decision on a cluster or on one vote: keep, ask to confirm by a date, or
-    remove under a published rule. It covers the votes it was made on (``votes``); the newest
-    decision not reversed decides each vote's standing (voting/review.py). Kept for the
-    history: a reversal stamps it, never deletes it."""
+    remove under a published rule. It covers the votes it was made on (``votes``); the
+    decisions not reversed decide each vote's standing (``voting.review._governing``). Kept for
+    the history: a reversal stamps it, never deletes it."""
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("kilpailuvuosi"), on_delete=models.CASCADE

@@ -1,8 +1,9 @@
 """The vote's review: the clusters the flags find, staff's decisions on them, and the votes'
 standing that follows. Each use case is one transaction.
 
-A vote stands unless the newest decision covering it, not reversed, removes it, or asked its
-voter to confirm by a date that has passed without a confirmation. The standing is kept on
+A vote stands unless the decision that governs it (``_governing``: one made on chosen votes
+beats one made on a cluster; of clusters' decisions the most severe holds) removes it, or
+asked its voter to confirm by a date that has passed without a confirmation. The standing is kept on
 the vote (``removed_rule``, ``confirm_by``) so that the tally is a plain count.
 """
 
@@ -233,29 +234,45 @@ def decision_reverse(*, decision: VoteDecision, by, request=None) -> None:
     )
 
 
+# The more severe of two clusters' decisions on one vote holds, whatever their order: keeping
+# the votes of a network does not bring back a vote removed for its address.
+_SEVERITY = {DecisionAction.KEEP: 0, DecisionAction.CONFIRM: 1, DecisionAction.REMOVE: 2}
+
+
+def _governing(decisions: list[tuple]) -> tuple | None:
+    """The decision that sets a vote's standing: the newest made on chosen votes alone (staff
+    looked at those votes), else the most severe made on a cluster, the newest of equals.
+    Each decision is (action, rule, confirm_by, decided_at, pk, on_a_cluster)."""
+    chosen = [d for d in decisions if not d[5]]
+    if chosen:
+        return max(chosen, key=lambda d: (d[3], d[4]))
+    return max(decisions, key=lambda d: (_SEVERITY[d[0]], d[3], d[4]), default=None)
+
+
 def _settle(vote_ids: list[int], *, now: datetime | None = None) -> int:
-    """Write each vote's standing from the newest decision covering it that is not reversed;
-    the number of votes that stopped standing."""
+    """Write each vote's standing from the decisions covering it that are not reversed
+    (``_governing``); the number of votes that stopped standing."""
     now = now or timezone.now()
-    Through = VoteDecision.votes.through
-    newest = {
-        vote: (action, rule, confirm_by, decided_at)
-        for vote, action, rule, confirm_by, decided_at in Through.objects.filter(
-            vote_id__in=vote_ids, votedecision__reversed_at__isnull=True
-        )
-        .order_by("vote_id", "-votedecision__decided_at", "-votedecision_id")
-        .distinct("vote_id")
-        .values_list(
-            "vote_id",
-            "votedecision__action",
-            "votedecision__rule",
-            "votedecision__confirm_by",
-            "votedecision__decided_at",
-        )
-    }
+    decisions: dict[int, list[tuple]] = {}
+    for vote, *decision in VoteDecision.votes.through.objects.filter(
+        vote_id__in=vote_ids, votedecision__reversed_at__isnull=True
+    ).values_list(
+        "vote_id",
+        "votedecision__action",
+        "votedecision__rule",
+        "votedecision__confirm_by",
+        "votedecision__decided_at",
+        "votedecision_id",
+        "votedecision__cluster_id",
+    ):
+        decision[5] = decision[5] is not None
+        decisions.setdefault(vote, []).append(tuple(decision))
     removed = 0
     for vote in Vote.objects.select_for_update().filter(pk__in=vote_ids):
-        action, rule, confirm_by, decided_at = newest.get(vote.pk, (None, "", None, None))
+        governing = _governing(decisions.get(vote.pk, []))
+        action, rule, confirm_by, decided_at = (
+            governing[:4] if governing else (None, "", None, None)
+        )
         standing = ("", None)
         if action == DecisionAction.REMOVE:
             standing = (rule, None)

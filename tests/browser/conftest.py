@@ -49,6 +49,8 @@ SEEDS = [
     ("archive.migrations.0005_publish_permission", "grant"),
     ("jury.migrations.0003_viestinta_audit_and_data_requests", "grant"),
     ("core.migrations.0008_email_permissions", "grant"),
+    ("jury.migrations.0018_viestinta_invites", "grant"),
+    ("voting.migrations.0008_viestinta_reviews_votes", "grant"),
 ]
 
 

@@ -8,6 +8,56 @@ from tests.factories.jury import FinalistFactory
 from voting.mailboxes import canonical_address
 from voting.models import Vote, VoterMailbox
 
+# Voters' addresses look like people's: distinct names at several domains. Numbered addresses
+# at one domain are what a campaign looks like, and the vote's flags would hold them back.
+FIRST_NAMES = (
+    "maija",
+    "jussi",
+    "aino",
+    "pekka",
+    "liisa",
+    "ville",
+    "helmi",
+    "otto",
+    "saara",
+    "eino",
+    "kaisa",
+)
+LAST_NAMES = (
+    "virtanen",
+    "korhonen",
+    "nieminen",
+    "makinen",
+    "hamalainen",
+    "laine",
+    "heikkinen",
+    "koskinen",
+    "jarvinen",
+    "lehtonen",
+    "saarinen",
+    "salminen",
+    "tuominen",
+)
+DOMAINS = (
+    "example.fi",
+    "example.com",
+    "example.net",
+    "example.org",
+    "esimerkki.fi",
+    "exempel.se",
+    "kunta.example",
+)
+
+
+def voter_address(n: int) -> str:
+    """The n-th voter's address: a first and a last name, unique for n below 143 at each
+    domain; further on a year is told apart by a letter, never a run of numbers."""
+    first = FIRST_NAMES[n % len(FIRST_NAMES)]
+    last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    round_ = n // (len(FIRST_NAMES) * len(LAST_NAMES))
+    middle = f".{'abcdefghijklmnopqrstuvwxyz'[round_ % 26]}" if round_ else ""
+    return f"{first}{middle}.{last}@{DOMAINS[n % len(DOMAINS)]}"
+
 
 class VoterFactory(DjangoModelFactory):
     """A public voter: no password, a verified e-mail address (unless ``verified=False``)."""
@@ -17,7 +67,7 @@ class VoterFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"aanestaja{n}")
-    email = factory.Sequence(lambda n: f"aanestaja{n}@example.fi")
+    email = factory.Sequence(lambda n: voter_address(n))
     password = factory.django.Password(None)
 
     @factory.post_generation

@@ -128,6 +128,10 @@ WHO_MAY: dict[str, object] = {
     "voting:confirm": SIGNED_IN,  # the vote's confirmation asks the anonymous to sign in
     "voting:vote": NOBODY,  # a POST only
     "voting:sign_in": ALIKE,
+    "voting:rules": ALIKE,
+    # Where the e-mail asking to confirm a vote leads: a voter's, who signs in again.
+    "voting:confirm_vote": {"voter"},
+    "proof_challenge": ALIKE,  # the sign-in's proof-of-work challenge
     "voting:account": SIGNED_IN,
     # The public account's deletion is for voters; staff and jurors have other accounts.
     "voting:account_delete": {"voter"},
@@ -249,6 +253,9 @@ for _model, views in {
     # The count and its report, only once the vote has closed; no history page.
     # A voter's request to see or erase their data.
     "voting_votermailbox": {"changelist": STAFF, "change": STAFF},
+    # The vote's review: clusters and decisions, during the vote and after; the year's rules.
+    "voting_votecluster": {"changelist": STAFF, "change": STAFF},
+    "voting_votingrules": {"changelist": STAFF, "add": STAFF, "change": STAFF},
     "voting_votetally": {
         "changelist": STAFF,
         "change": During(STAFF, *AFTER_THE_VOTE),
@@ -489,7 +496,12 @@ def year_of(model, url: str, this: Competition, other: Competition) -> str | Non
 
 
 def clients_for(this: Competition, other: dict, voter) -> dict[str, Client]:
-    seats = JuryMember.objects.filter(competition=this).select_related("user")
+    # By user name: "juror" is the demo's raati, who has a password; "unverified" raati-2.
+    seats = (
+        JuryMember.objects.filter(competition=this)
+        .select_related("user")
+        .order_by("user__username")
+    )
     chair = next(s.user for s in seats if s.role == JuryRole.CHAIR)
     jurors = [s.user for s in seats if s.role != JuryRole.CHAIR]
     staff = get_user_model().objects.get(username__endswith="viestinta")

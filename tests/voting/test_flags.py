@@ -185,6 +185,31 @@ def test_a_domain_that_jumps_is_flagged_but_a_peak_of_every_domain_is_not():
     assert jumped[0].vote_ids == {r.vote_id for r in jump}
 
 
+def test_a_vote_all_in_one_hour_has_no_jump_to_find():
+    """A small vote cast in one hour (a seminar's audience) has nothing to compare a domain
+    with: no domain of it jumps."""
+    audience = [
+        row(f"{name}@tyopaikka.fi", at=OPENS + timedelta(minutes=n), network=f"s{n}")
+        for n, name in enumerate(
+            [
+                "aino",
+                "eino",
+                "helmi",
+                "otto",
+                "saara",
+                "ville",
+                "kaisa",
+                "jussi",
+                "liisa",
+                "pekka",
+                "maija",
+                "toivo",
+            ]
+        )
+    ]
+    assert ClusterKind.DOMAIN_JUMP not in kinds_of(clusters(audience), audience)
+
+
 def test_votes_seconds_after_the_code_again_and_again_from_one_network():
     quick = [
         row(

@@ -314,3 +314,28 @@ def test_a_removed_votes_evidence_goes_with_the_voters_data_and_the_count_stays(
     assert not VoteCluster.objects.filter(competition=year).exists()
     assert Vote.objects.filter(competition=year, removed_rule="several_mailboxes").count() == 6
     assert [(r.number, r.votes) for r in review.removed_votes(year)] == [(1, 6)]
+
+
+def test_keeping_a_network_does_not_bring_back_a_vote_removed_for_its_address(year, staff):
+    numbered = numbered_cluster(year)
+    removed = review.votes_decide(
+        competition=year,
+        cluster=numbered,
+        action=DecisionAction.REMOVE,
+        rule=RemovalRule.SEVERAL_MAILBOXES,
+        by=staff,
+    )
+    # Another cluster holding the same votes (the network they came from) is kept afterwards.
+    network = VoteCluster.objects.create(
+        competition=year, kind=ClusterKind.NETWORK, key="verkko", label="verkko"
+    )
+    network.votes.add(*Vote.objects.filter(competition=year))
+    review.votes_decide(competition=year, cluster=network, action=DecisionAction.KEEP, by=staff)
+
+    assert counts(year)["Enna-malli"] == 3
+    # One voter shown to be genuine is kept on their own: a decision on chosen votes holds.
+    genuine = removed.votes.order_by("pk").first()
+    review.votes_decide(
+        competition=year, vote_ids=[genuine.pk], action=DecisionAction.KEEP, by=staff
+    )
+    assert counts(year)["Enna-malli"] == 4
