@@ -251,7 +251,7 @@ def test_one_browser_on_one_network_for_many_accounts_in_a_day():
 
 
 def test_votes_whose_code_was_asked_for_without_the_proof_of_work_are_flagged():
-    rows = ordinary(5) + [row("ilman@example.fi", at=OPENS, without_proof=True)]
+    rows = [*ordinary(5), row("ilman@example.fi", at=OPENS, without_proof=True)]
 
     found = clusters(rows)
 
