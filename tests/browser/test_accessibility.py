@@ -63,6 +63,21 @@ def test_the_code_page_is_accessible_and_fits_a_phone(site):
     check(site, "page_tili_kirjaudu_koodi")
 
 
+@pytest.mark.parametrize("path", ["/aanestyksen-saannot/", "/tili/kirjaudu/"])
+def test_the_voting_rules_and_the_sign_in_with_its_proof_of_work_at_both_widths(site, path):
+    finalists_of(CompetitionFactory(voting=True))
+    site.open(path)
+    if path == "/tili/kirjaudu/":  # the widget drawn and, once ticked, solved
+        site.get_by_label("En ole robotti").click()
+        site.get_by_text("Tarkistettu").wait_for()
+    name = "page" + path.replace("/", "_") + "widths"
+    for width in (1280, 375):
+        site.set_viewport_size({"width": width, "height": 900})
+        assert serious_accessibility_violations(site) == [], f"{path} at {width} px"
+        assert not has_horizontal_scroll(site), f"{path} scrolls sideways at {width} px"
+        screenshot(site, f"{name}_{width}")
+
+
 def test_nomination_form_is_accessible_empty_and_with_errors(site):
     CompetitionFactory()
     site.open("/ehdota/")
