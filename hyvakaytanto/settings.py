@@ -256,9 +256,9 @@ VOTE_FLAG_QUICK_ACCOUNTS = env_int("VOTE_FLAG_QUICK_ACCOUNTS", 3)
 VOTE_FLAG_DEVICE_ACCOUNTS = env_int("VOTE_FLAG_DEVICE_ACCOUNTS", 5)
 VOTE_FLAG_DEVICE_HOURS = env_int("VOTE_FLAG_DEVICE_HOURS", 24)
 # The sign-in's proof of work (ALTCHA): the largest number a browser may have to try (the
-# cost: by default well under a second on a phone), how long a challenge stays valid, and how
-# many codes one network may ask for in an hour without it (no JavaScript, or a script).
-PROOF_OF_WORK_MAX_NUMBER = env_int("PROOF_OF_WORK_MAX_NUMBER", 50_000)
+# cost: by default under a second on a phone, bench/proof_of_work.py), how long a challenge
+# stays valid, and how many codes one network may ask for in an hour without it.
+PROOF_OF_WORK_MAX_NUMBER = env_int("PROOF_OF_WORK_MAX_NUMBER", 10_000)
 PROOF_OF_WORK_SECONDS = env_int("PROOF_OF_WORK_SECONDS", 600)
 CODES_WITHOUT_PROOF_PER_NETWORK_PER_HOUR = env_int("CODES_WITHOUT_PROOF_PER_NETWORK_PER_HOUR", 5)
 # Seconds each process may reuse the public finalist list (the busiest page during a vote),

@@ -229,7 +229,7 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
             except ValidationError as refused:
                 self.message_user(request, " ".join(refused.messages), messages.ERROR)
             else:
-                self.message_user(request, gettext("Päätös peruttu."))
+                self.message_user(request, gettext("Päätös peruttu."), messages.SUCCESS)
             return redirect(request.path)
         if request.method == "POST" and form.is_valid():
             chosen = form.cleaned_data["votes"]
@@ -252,6 +252,7 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(
                     request,
                     gettext("Päätös tallennettu: %(count)d ääntä.") % {"count": len(chosen)},
+                    messages.SUCCESS,
                 )
                 return redirect("admin:voting_votecluster_changelist")
         decisions = (

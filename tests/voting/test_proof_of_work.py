@@ -19,14 +19,14 @@ def ask(client, address: str, **proof):
     return client.post("/tili/kirjaudu/", {"email": address, **proof})
 
 
-def test_the_challenge_is_fresh_signed_and_never_cached(client):
+def test_the_challenge_is_fresh_signed_and_never_cached(client, settings):
     first = client.get("/tili/kirjaudu/haaste/")
     second = client.get("/tili/kirjaudu/haaste/")
 
     assert first.status_code == 200
     assert first["Cache-Control"] == "no-store"
     assert first.json()["algorithm"] == "SHA-256"
-    assert first.json()["maxNumber"] == 50_000
+    assert first.json()["maxNumber"] == settings.PROOF_OF_WORK_MAX_NUMBER
     assert first.json()["signature"] != second.json()["signature"]
     assert "expires=" in first.json()["salt"]
 
