@@ -38,6 +38,9 @@ class AwardYear(models.Model):
         related_name="award_year",
         help_text=_("Tällä sovelluksella järjestetty kilpailu; historiallisilla vuosilla tyhjä."),
     )
+    # The vote was reviewed (voting/review.py) before these results were published: only
+    # then do the results say what the review removed.
+    votes_reviewed = models.BooleanField(_("äänestys tarkastettu"), default=False)
 
     class Meta:
         verbose_name = _("palkintovuosi")

@@ -92,12 +92,13 @@ def results_publish(*, competition: Competition, by) -> AwardYear:
     if competition.results_published_at is not None:
         return AwardYear.objects.get(competition=competition)
     review.clusters_refresh(competition)  # the votes of the last minutes too
+    review.confirmations_expire(competition=competition)  # dates passed, worker not yet run
     problems = results_problems(competition)
     if problems:
         raise ValidationError(problems)
     awards = results_preview(competition)
     award_year = AwardYear.objects.create(
-        year=competition.year, awarded=True, competition=competition
+        year=competition.year, awarded=True, competition=competition, votes_reviewed=True
     )
     for award in awards:
         award.year = award_year

@@ -63,9 +63,11 @@ def results(request, year: int):
             "voted": voted,
             "chart": chart,
             "total_votes": sum(a.vote_count for a in voted),
-            # What the vote's review removed, by rule: only for years run on the site.
+            # What the vote's review removed, by rule: only for years reviewed on the site.
             "removed": (
-                removed_votes(award_year.competition) if award_year.competition_id else None
+                removed_votes(award_year.competition)
+                if award_year.votes_reviewed and award_year.competition_id
+                else None
             ),
         },
     )

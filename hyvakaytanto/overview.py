@@ -66,7 +66,7 @@ def year_overview(user) -> YearOverview | None:
         winners=Count("pk", filter=Q(recognition=Recognition.WINNER)),
     )
     votes = (
-        Vote.objects.filter(competition=competition).count()
+        Vote.objects.filter(competition=competition, removed_rule="").count()  # standing
         if can_view_tally(user, competition)
         else None
     )

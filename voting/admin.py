@@ -1,9 +1,11 @@
+import re
+
 from django.contrib import admin, messages
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -206,11 +208,15 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return cluster.decision.get_action_display()
 
     def changelist_view(self, request, extra_context=None):
+        if not can_review_votes(request.user):
+            raise PermissionDenied
         for competition in review.reviewable_years():
             review.clusters_refresh(competition)
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not can_review_votes(request.user):  # the votes' addresses are on this page
+            raise PermissionDenied
         self._visible_or_404(request, object_id)
         cluster = get_object_or_404(
             VoteCluster.objects.select_related("competition", "decision"), pk=object_id
@@ -221,8 +227,10 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         choices = [(vote.pk, _vote_label(vote)) for vote in votes]
         form = DecisionForm(request.POST or None, vote_choices=choices)
         if request.method == "POST" and "peru" in request.POST:
+            if not re.fullmatch(r"[0-9]{1,12}", request.POST["peru"]):
+                raise Http404
             decision = get_object_or_404(
-                VoteDecision, pk=request.POST["peru"], competition=cluster.competition
+                VoteDecision, pk=int(request.POST["peru"]), competition=cluster.competition
             )
             try:
                 review.decision_reverse(decision=decision, by=request.user, request=request)
@@ -233,7 +241,6 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
             return redirect(request.path)
         if request.method == "POST" and form.is_valid():
             chosen = form.cleaned_data["votes"]
-            whole = set(chosen) == {vote.pk for vote in votes}
             try:
                 review.votes_decide(
                     competition=cluster.competition,
@@ -241,8 +248,8 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     rule=form.cleaned_data["rule"],
                     comment=form.cleaned_data["comment"],
                     confirm_by=form.confirm_by_moment(),
-                    cluster=cluster if whole else None,
-                    vote_ids=None if whole else chosen,
+                    cluster=cluster,
+                    vote_ids=chosen,
                     by=request.user,
                     request=request,
                 )

@@ -127,18 +127,28 @@ def _network_bursts(rows, opens_at, limits: Thresholds):
     for row in rows:
         if row.network and row.joined_at >= opens_at:
             by_network[row.network].append(row)
-    span = timedelta(minutes=limits.network_minutes)
-    for network, votes in by_network.items():
-        runs = _windows(votes, span=span, at_least=limits.network_accounts)
+    yield from _bursts(
+        by_network,
+        span=timedelta(minutes=limits.network_minutes),
+        at_least=limits.network_accounts,
+        found=lambda network: Found(ClusterKind.NETWORK, network, f"verkko {_short(network)}"),
+        what="vasta tehtyä tiliä äänesti samasta verkosta",
+        limit=f"raja {limits.network_accounts} tiliä {limits.network_minutes} minuutissa",
+    )
+
+
+def _bursts(groups: dict, *, span: timedelta, at_least: int, found, what: str, limit: str):
+    """A cluster (``found(key)``) for each group of rows with runs of at least ``at_least``
+    votes within ``span`` (``_windows``), one line of evidence a run."""
+    for key, votes in groups.items():
+        runs = _windows(votes, span=span, at_least=at_least)
         if not runs:
             continue
-        cluster = Found(ClusterKind.NETWORK, network, f"verkko {_short(network)}")
+        cluster = found(key)
         for run in runs:
             cluster.vote_ids.update(row.vote_id for row in run)
             cluster.evidence.append(
-                f"{len(run)} vasta tehtyä tiliä äänesti samasta verkosta "
-                f"{_clock(run[0].cast_at)}–{_clock(run[-1].cast_at)} "
-                f"(raja {limits.network_accounts} tiliä {limits.network_minutes} minuutissa)"
+                f"{len(run)} {what} {_clock(run[0].cast_at)}–{_clock(run[-1].cast_at)} ({limit})"
             )
         yield cluster
 
@@ -306,20 +316,14 @@ def _one_device(rows, limits: Thresholds):
     for row in rows:
         if row.device and row.network:
             groups[(row.device, row.network)].append(row)
-    span = timedelta(hours=limits.device_hours)
-    for (device, network), votes in groups.items():
-        runs = _windows(votes, span=span, at_least=limits.device_accounts)
-        if not runs:
-            continue
-        cluster = Found(ClusterKind.DEVICE, f"{device}|{network}", f"selain {_short(device)}")
-        for run in runs:
-            cluster.vote_ids.update(row.vote_id for row in run)
-            cluster.evidence.append(
-                f"{len(run)} tiliä äänesti samalla selaimella samasta verkosta "
-                f"{_clock(run[0].cast_at)}–{_clock(run[-1].cast_at)} "
-                f"(raja {limits.device_accounts} tiliä {limits.device_hours} tunnissa)"
-            )
-        yield cluster
+    yield from _bursts(
+        groups,
+        span=timedelta(hours=limits.device_hours),
+        at_least=limits.device_accounts,
+        found=lambda key: Found(ClusterKind.DEVICE, "|".join(key), f"selain {_short(key[0])}"),
+        what="tiliä äänesti samalla selaimella samasta verkosta",
+        limit=f"raja {limits.device_accounts} tiliä {limits.device_hours} tunnissa",
+    )
 
 
 def _without_proof(rows):

@@ -159,8 +159,8 @@ class VoteCluster(models.Model):
         Competition, verbose_name=_("kilpailuvuosi"), on_delete=models.CASCADE
     )
     kind = models.CharField(_("peruste"), max_length=16, choices=ClusterKind)
-    key = models.CharField(max_length=200)
-    label = models.CharField(_("ryväs"), max_length=300)
+    key = models.TextField()  # a domain alone may be 253 characters
+    label = models.TextField(_("ryväs"))
     evidence = models.JSONField(_("näyttö"), default=list)
     votes = models.ManyToManyField(Vote, related_name="clusters")
     found_at = models.DateTimeField(_("löydetty"), auto_now_add=True)
@@ -188,10 +188,11 @@ class VoteCluster(models.Model):
 
 
 class VoteDecision(models.Model):
-    """Staff's decision on a cluster or on one vote: keep, ask to confirm by a date, or
-    remove under a published rule. It covers the votes it was made on (``votes``); the
-    decisions not reversed decide each vote's standing (``voting.review._governing``). Kept for
-    the history: a reversal stamps it, never deletes it."""
+    """Staff's decision on a cluster's votes, all of them (``whole``) or some: keep, ask to
+    confirm by a date, or remove under a published rule. It covers the votes it was made on
+    (``votes``); the decisions not reversed decide each vote's standing
+    (``voting.review._governing``). Kept for the history: a reversal stamps it, never deletes
+    it."""
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("kilpailuvuosi"), on_delete=models.CASCADE
@@ -199,6 +200,8 @@ class VoteDecision(models.Model):
     cluster = models.ForeignKey(
         VoteCluster, verbose_name=_("ryväs"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # On every vote of the cluster as it was (the cluster's decision), or on some of them.
+    whole = models.BooleanField(_("koko ryväs"), default=False)
     action = models.CharField(_("päätös"), max_length=16, choices=DecisionAction)
     rule = models.CharField(_("sääntö"), max_length=32, choices=RemovalRule, blank=True)
     comment = models.TextField(_("perustelu"), blank=True)

@@ -21,6 +21,10 @@ from django.utils.crypto import salted_hmac
 
 from voting.models import ProofOfWork
 
+# A solution is a few hundred characters of base64; anything far longer is not one (and a
+# deeply nested JSON document is kept from the parser).
+MAX_PAYLOAD = 2000
+
 
 class Proof(Enum):
     VALID = "valid"
@@ -48,12 +52,16 @@ def check(payload: str) -> Proof:
     payload = (payload or "").strip()
     if not payload:
         return Proof.MISSING
+    if len(payload) > MAX_PAYLOAD:
+        return Proof.INVALID
     try:
         solved = json.loads(base64.b64decode(payload, validate=True))
+        if not isinstance(solved, dict):
+            return Proof.INVALID
         valid, _error = verify_solution_v1(solved, _key(), check_expires=True)
-    except (ValueError, TypeError, AttributeError, KeyError, binascii.Error):
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError, binascii.Error):
         return Proof.INVALID
-    if not valid or not isinstance(solved, dict):
+    if not valid:
         return Proof.INVALID
     try:
         with transaction.atomic():

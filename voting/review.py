@@ -154,24 +154,32 @@ def votes_decide(
     confirm_by: datetime | None = None,
     request=None,
 ) -> VoteDecision:
-    """Keep, ask to confirm, or remove a cluster's votes (as they are now) or the votes
-    ``vote_ids``. Asking to confirm queues one e-mail per voter. Every decision is in the
-    history and can be reversed until the results are published."""
+    """Keep, ask to confirm, or remove a cluster's votes (as they are now), the votes
+    ``vote_ids`` of the cluster (some of its votes, from its screen), or the votes
+    ``vote_ids`` alone (no cluster). Asking to confirm queues one e-mail per voter whose vote
+    it leaves waiting. Every decision is in the history and can be reversed until the
+    results are published."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     refusal = decision_refusal(competition, action=action, rule=rule, confirm_by=confirm_by, by=by)
     if refusal:
         raise PermissionDenied(refusal) if not can_review_votes(by) else ValidationError(refusal)
     votes = Vote.objects.filter(competition=competition)
+    whole = False
     if cluster is not None:
         votes = votes.filter(clusters=cluster)
+        everything = set(votes.values_list("pk", flat=True))
+        if vote_ids is not None:
+            votes = votes.filter(pk__in=vote_ids)
     else:
         votes = votes.filter(pk__in=vote_ids or [])
-    ids = list(votes.values_list("pk", flat=True))
+    ids = sorted(votes.values_list("pk", flat=True))
     if not ids:
         raise ValidationError(_("Päätöksellä ei ole ääniä."))
+    whole = cluster is not None and set(ids) == everything
     decision = VoteDecision.objects.create(
         competition=competition,
         cluster=cluster,
+        whole=whole,
         action=action,
         rule=rule if action == DecisionAction.REMOVE else "",
         comment=comment,
@@ -180,11 +188,16 @@ def votes_decide(
         decided_by=audit.actor_label(by),
     )
     decision.votes.add(*ids)
-    if cluster is not None:
+    if whole:
         VoteCluster.objects.filter(pk=cluster.pk).update(decision=decision)
     _settle(ids)
     if action == DecisionAction.CONFIRM:
-        _ask_to_confirm(ids, confirm_by)
+        _ask_to_confirm(
+            Vote.objects.filter(pk__in=ids, confirm_by=confirm_by, removed_rule="")
+            .values_list("pk", flat=True)
+            .order_by("pk"),
+            confirm_by,
+        )
     audit.record(
         audit.Action.VOTES_DECIDED,
         actor=by,
@@ -194,7 +207,7 @@ def votes_decide(
         decided=action,
         rule=decision.rule,
         votes=len(ids),
-        cluster=str(cluster) if cluster else "",
+        cluster=cluster.pk if cluster else None,  # not its label: that names addresses
     )
     return decision
 
@@ -215,15 +228,22 @@ def decision_reverse(*, decision: VoteDecision, by, request=None) -> None:
     decision.reversed_at = timezone.now()
     decision.reversed_by = audit.actor_label(by)
     decision.save(update_fields=["reversed_at", "reversed_by"])
-    if decision.cluster_id is not None:
-        previous = (
-            VoteDecision.objects.filter(cluster_id=decision.cluster_id, reversed_at__isnull=True)
-            .order_by("-decided_at", "-pk")
-            .first()
-        )
-        VoteCluster.objects.filter(pk=decision.cluster_id, decision=decision).update(
-            decision=previous
-        )
+    if decision.whole:
+        # The cluster's decision before this one holds again, unless the cluster has grown
+        # since it was made: then it waits for a decision on its new votes.
+        cluster = VoteCluster.objects.filter(pk=decision.cluster_id, decision=decision).first()
+        if cluster is not None:
+            cluster.decision = (
+                VoteDecision.objects.filter(
+                    cluster=cluster,
+                    whole=True,
+                    reversed_at__isnull=True,
+                    decided_at__gte=cluster.grown_at,
+                )
+                .order_by("-decided_at", "-pk")
+                .first()
+            )
+            cluster.save(update_fields=["decision"])
     _settle(list(decision.votes.values_list("pk", flat=True)))
     audit.record(
         audit.Action.VOTES_DECISION_REVERSED,
@@ -234,25 +254,33 @@ def decision_reverse(*, decision: VoteDecision, by, request=None) -> None:
     )
 
 
-# The more severe of two clusters' decisions on one vote holds, whatever their order: keeping
-# the votes of a network does not bring back a vote removed for its address.
+# Where a vote sits in several clusters, the most severe of their verdicts holds, whatever
+# their order: keeping the votes of a network does not bring back a vote removed for its
+# address. Within one cluster's screen, the newest decision on the vote is that verdict.
 _SEVERITY = {DecisionAction.KEEP: 0, DecisionAction.CONFIRM: 1, DecisionAction.REMOVE: 2}
 
 
 def _governing(decisions: list[tuple]) -> tuple | None:
-    """The decision that sets a vote's standing: the newest made on chosen votes alone (staff
-    looked at those votes), else the most severe made on a cluster, the newest of equals.
-    Each decision is (action, rule, confirm_by, decided_at, pk, on_a_cluster)."""
-    chosen = [d for d in decisions if not d[5]]
-    if chosen:
-        return max(chosen, key=lambda d: (d[3], d[4]))
-    return max(decisions, key=lambda d: (_SEVERITY[d[0]], d[3], d[4]), default=None)
+    """The decision that sets a vote's standing. Each decision is (action, rule, confirm_by,
+    decided_at, pk, cluster id or None). Per cluster (decisions without one count as one
+    more), the newest decision covering the vote is that cluster's verdict: keeping one
+    genuine voter of a removed cluster, or removing a whole cluster after keeping most of it,
+    is the newer word. Of the verdicts, the most severe holds."""
+    verdicts: dict = {}
+    for decision in decisions:
+        newest = verdicts.get(decision[5])
+        if newest is None or (decision[3], decision[4]) > (newest[3], newest[4]):
+            verdicts[decision[5]] = decision
+    return max(verdicts.values(), key=lambda d: (_SEVERITY[d[0]], d[3], d[4]), default=None)
 
 
 def _settle(vote_ids: list[int], *, now: datetime | None = None) -> int:
     """Write each vote's standing from the decisions covering it that are not reversed
     (``_governing``); the number of votes that stopped standing."""
     now = now or timezone.now()
+    # The votes are locked first (in one order, as every caller does) and their decisions
+    # read after, so a decision made meanwhile is never settled from a stale reading.
+    locked = list(Vote.objects.select_for_update().filter(pk__in=vote_ids).order_by("pk"))
     decisions: dict[int, list[tuple]] = {}
     for vote, *decision in VoteDecision.votes.through.objects.filter(
         vote_id__in=vote_ids, votedecision__reversed_at__isnull=True
@@ -265,10 +293,9 @@ def _settle(vote_ids: list[int], *, now: datetime | None = None) -> int:
         "votedecision_id",
         "votedecision__cluster_id",
     ):
-        decision[5] = decision[5] is not None
         decisions.setdefault(vote, []).append(tuple(decision))
     removed = 0
-    for vote in Vote.objects.select_for_update().filter(pk__in=vote_ids):
+    for vote in locked:
         governing = _governing(decisions.get(vote.pk, []))
         action, rule, confirm_by, decided_at = (
             governing[:4] if governing else (None, "", None, None)
@@ -333,14 +360,28 @@ def votes_awaiting_confirmation(voter, *, now: datetime | None = None) -> list[V
 
 
 @transaction.atomic
-def confirmations_expire(*, now: datetime | None = None) -> int:
+def confirmations_expire(
+    *, competition: Competition | None = None, now: datetime | None = None
+) -> int:
     """Remove the votes whose confirmation date has passed unconfirmed (rule: not
-    confirmed). Run by the worker; the number removed."""
+    confirmed), in the years not yet published (or in ``competition`` alone). Run by the
+    worker, and by publishing; the number removed. Each year's row is locked first, as a
+    decision locks it."""
     now = now or timezone.now()
+    years = Competition.objects.filter(results_published_at__isnull=True)
+    if competition is not None:
+        years = years.filter(pk=competition.pk)
+    due_years = Vote.objects.filter(confirm_by__lte=now, removed_rule="").values("competition_id")
+    locked = list(
+        years.filter(pk__in=due_years)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     due = list(
-        Vote.objects.filter(confirm_by__lte=now, removed_rule="").values_list(
-            "pk", "competition_id"
-        )
+        Vote.objects.filter(
+            competition_id__in=locked, confirm_by__lte=now, removed_rule=""
+        ).values_list("pk", "competition_id")
     )
     if not due:
         return 0
@@ -373,7 +414,9 @@ def publishing_problems(competition: Competition, *, now: datetime | None = None
             )
             % {"cluster": str(cluster), "count": cluster.count}
         )
-    pending = Vote.objects.filter(competition=competition, confirm_by__gt=now, removed_rule="")
+    pending = Vote.objects.filter(
+        competition=competition, confirm_by__isnull=False, removed_rule=""
+    )
     latest = pending.order_by("-confirm_by").values_list("confirm_by", flat=True).first()
     if latest is not None:
         problems.append(

@@ -1,4 +1,5 @@
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -281,8 +283,14 @@ def rules(request):
     asked to confirm, and how removed votes are reported. ``?vuosi=`` for a past year's."""
     competition = public_competition()
     year = request.GET.get("vuosi", "")
-    if year.isdigit() and (competition is None or int(year) != competition.year):
-        competition = Competition.objects.filter(year=int(year)).first() or competition
+    if re.fullmatch(r"[0-9]{4}", year) and (competition is None or int(year) != competition.year):
+        # A year the public has seen: its call has opened (a year in preparation has none).
+        competition = (
+            Competition.objects.filter(
+                year=int(year), nomination_opens_at__lte=timezone.now()
+            ).first()
+            or competition
+        )
     text, language = rules_text(competition)
     return render(
         request,
@@ -297,15 +305,17 @@ def rules(request):
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_vote(request):
     """Where the e-mail asking to confirm a vote leads: a voter confirms by signing in again
     with a fresh code (the sign-in confirms, ``review.vote_confirm``). Someone still signed in
-    from before is signed out and asked to sign in again, so that the code proves the mailbox
-    now."""
+    from before is asked to sign in again (a button: a link alone never signs anyone out), so
+    that the code proves the mailbox now."""
     if request.user.is_staff:
         raise PermissionDenied
     pending = review.votes_awaiting_confirmation(request.user)
+    if pending and request.method != "POST":
+        return render(request, "voting/confirm_vote.html", {"pending": pending})
     if pending:
         logout(request)
         messages.info(

@@ -63,8 +63,10 @@ def test_a_solution_is_accepted_once(client, delivering):
         base64.b64encode(b'{"algorithm": "SHA-256"}').decode(),
         base64.b64encode(json.dumps({"number": 1, "salt": None}).encode()).decode(),
         "\x00",
+        base64.b64encode(b"[" * 100_000).decode(),
+        base64.b64encode(b'"' + b"a" * 5000 + b'"').decode(),
     ],
-    ids=["not-base64", "a-list", "fields-missing", "wrong-types", "nul"],
+    ids=["not-base64", "a-list", "fields-missing", "wrong-types", "nul", "nested", "huge"],
 )
 def test_a_forged_solution_is_refused_in_finnish_never_a_500(client, payload):
     answer = ask(client, "liisa@example.fi", altcha=payload)
