@@ -52,7 +52,7 @@ def vote_rows(competition: Competition) -> list[flags.VoteRow]:
             address=canonical or (email or "").lower(),
             network=network,
             device=device,
-            without_proof=without_proof is not None,
+            without_proof=without_proof is not None and without_proof <= cast_at,
         )
         for pk, finalist, cast_at, joined, canonical, email, network, device, without_proof in rows
     ]

@@ -211,10 +211,13 @@ def _add_address(user, email: str) -> None:
         pass  # made by a concurrent request, or verified on another (legacy) account
 
 
-def voter_mark_without_proof(user) -> None:
-    """A code was asked for this voter without the proof-of-work step: their vote will be
-    flagged (voting/flags.py)."""
-    VoterMailbox.objects.filter(user=user).update(code_without_proof_at=timezone.now())
+def voter_mark_proof(user, *, proved: bool) -> None:
+    """A code was asked for this voter with the proof-of-work step or without it. Without
+    it, a vote cast after it is flagged (voting/flags.py); with it, the code now in use was
+    proved, so an earlier request without the step no longer counts."""
+    VoterMailbox.objects.filter(user=user).update(
+        code_without_proof_at=None if proved else timezone.now()
+    )
 
 
 def voter_unconfirmed_purge(*, now=None) -> int:

@@ -236,8 +236,7 @@ class SignInView(RequestLoginCodeView):
         email = form.cleaned_data["email"].strip().lower()
         form.cleaned_data["email"] = email
         form._user = services.voter_for_address(email=email)
-        if form.without_proof:
-            services.voter_mark_without_proof(form._user)
+        services.voter_mark_proof(form._user, proved=not form.without_proof)
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):

@@ -1,37 +1,18 @@
 """Communications staff (Viestintä) publish results and print certificates."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("archive")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Viestintä")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="archive",
-            codename__in=["publish_results", "view_resultspublication"],
-        )
-    )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.filter(
-        content_type__app_label="archive",
-        codename__in=["publish_results", "view_resultspublication"],
-    )
-    for group in Group.objects.filter(name="Viestintä"):
-        group.permissions.remove(*permissions)
+from core.grants import group_grant
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0004_resultspublication_alter_awardyear_options"),
-                    ("jury", "0002_groups")]
-    operations = [migrations.RunPython(grant, revoke)]
+    dependencies = [
+        ("archive", "0004_resultspublication_alter_awardyear_options"),
+        ("jury", "0002_groups"),
+    ]
+    operations = [
+        group_grant(
+            ("archive", "publish_results"),
+            ("archive", "view_resultspublication"),
+        )
+    ]

@@ -1,32 +1,14 @@
 """Communications staff (Viestintä) add a picture to a finalist."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CODENAMES = ["set_finalist_picture"]
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("jury")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Viestintä")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="jury", codename__in=CODENAMES)
-    )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.filter(content_type__app_label="jury", codename__in=CODENAMES)
-    for group in Group.objects.filter(name="Viestintä"):
-        group.permissions.remove(*permissions)
+from core.grants import group_grant
 
 
 class Migration(migrations.Migration):
     dependencies = [("jury", "0010_finalist_picture")]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [
+        group_grant(
+            ("jury", "set_finalist_picture"),
+        )
+    ]
