@@ -21,8 +21,8 @@ from jury.enums import Recognition
 from jury.models import FeedbackRound, Finalist, JuryMember
 from jury.permissions import seat_for
 from nominations.enums import NominationState
-from voting.models import Vote
-from voting.permissions import can_view_tally
+from voting.models import Vote, VoteCluster
+from voting.permissions import can_review_votes, can_view_tally
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class YearOverview:
     votes: int | None
     failed_emails: int
     next_step: Step
+    clusters_waiting: int = 0  # the vote's review, for those who decide on it
 
 
 def year_overview(user) -> YearOverview | None:
@@ -85,6 +86,11 @@ def year_overview(user) -> YearOverview | None:
         votes=votes,
         failed_emails=failed,
         next_step=_next_step(competition, phase, jurors, jurors_done, finalist_rows, is_chair),
+        clusters_waiting=(
+            VoteCluster.objects.filter(competition=competition, decision__isnull=True).count()
+            if can_review_votes(user)
+            else 0
+        ),
     )
 
 

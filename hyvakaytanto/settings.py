@@ -229,9 +229,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # a fourth says so, and when to ask again), and how long a code can be used.
 LOGIN_CODES_PER_MAILBOX = 3
 LOGIN_CODE_WINDOW_MINUTES = 5
+# Codes one client address may ask for in a minute, whatever the addresses (voting.forms):
+# its own limit, so that a busy office hears about its network, not about a mailbox.
+LOGIN_CODES_PER_CLIENT_PER_MINUTE = env_int("LOGIN_CODES_PER_CLIENT_PER_MINUTE", 10)
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # a slow mail server still delivers a usable code
 ACCOUNT_RATE_LIMITS = {
-    "request_login_code": f"10/m/ip,{LOGIN_CODES_PER_MAILBOX}/{LOGIN_CODE_WINDOW_MINUTES}m/key",
+    "request_login_code": f"{LOGIN_CODES_PER_MAILBOX}/{LOGIN_CODE_WINDOW_MINUTES}m/key",
     "signup": "10/m/ip",
     "confirm_email": "1/10s/key",
     "login_failed": "10/m/ip,5/5m/key",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core import audit
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
 from core.dates import moment_text
+from core.models import Competition
 from voting import queries, review, services
 from voting.forms import DecisionForm
 from voting.models import VoteCluster, VoteDecision, VoterMailbox, VoteTally, VotingRules
@@ -267,9 +268,18 @@ class VoteClusterAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
             .distinct()
             .order_by("-decided_at")
         )
+        overlaps = [
+            (other, other.shared)
+            for other in VoteCluster.objects.filter(votes__clusters=cluster)
+            .exclude(pk=cluster.pk)
+            .annotate(shared=Count("votes", distinct=True))
+            .select_related("decision")
+            .order_by("-shared", "pk")
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": str(cluster),
+            "overlaps": overlaps,
             "opts": self.model._meta,
             "cluster": cluster,
             "votes": votes,
@@ -304,8 +314,22 @@ class VotingRulesAdmin(admin.ModelAdmin):
     list_display = ["competition"]
     fields = ["competition", "text", "text_sv", "text_en"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {
+            "text": _(
+                "Kappaleet erotetaan tyhjällä rivillä. Sääntösivulla tämän tekstin alla näkyvät "
+                "numeroidut poistosäännöt, joita ei muokata täällä: päätökset ja tulokset "
+                "viittaavat niihin numeroilla."
+            )
+        }
+        return super().get_form(request, obj, **kwargs)
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        # The newest year that has no rules of its own yet.
+        year = Competition.objects.filter(voting_rules__isnull=True).order_by("-year").first()
+        if year is not None:
+            initial.setdefault("competition", year.pk)
         with translation.override("fi"):
             initial.setdefault("text", default_rules_text())
         with translation.override("sv"):

@@ -333,7 +333,7 @@ def _without_proof(rows):
         yield Found(
             ClusterKind.NO_PROOF,
             "",
-            "koodi ilman laskentatehtävää",
+            "vuoden kaikki",
             [
                 f"{len(votes)} äänestäjää pyysi kirjautumiskoodin ilman selaimen "
                 "laskentatehtävää (JavaScript pois päältä tai ohjelma)"

@@ -15,6 +15,9 @@ from voting.proof import Proof
 from voting.proof import check as check_proof
 from voting.services import network_of
 
+# The longest address the accounts' table holds (and RFC 5321 allows in practice).
+MAX_ADDRESS = 254
+
 
 class VoterSignInForm(RequestLoginCodeForm):
     """The voters' one door: an address, to which a code is sent (voting.views.SignInView)."""
@@ -22,12 +25,20 @@ class VoterSignInForm(RequestLoginCodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Sähköpostiosoite")
+        self.fields["email"].max_length = MAX_ADDRESS
+        self.fields["email"].widget.attrs["maxlength"] = MAX_ADDRESS
         self.fields["email"].widget.attrs.update(
             {"autocomplete": "email", "placeholder": "", "autofocus": True}
         )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
+        if len(email) > MAX_ADDRESS:
+            raise ValidationError(
+                _("Sähköpostiosoite on liian pitkä: enintään %(count)s merkkiä.")
+                % {"count": MAX_ADDRESS},
+                code="too_long",
+            )
         if is_disposable(email):
             raise ValidationError(
                 _(
@@ -35,6 +46,19 @@ class VoterSignInForm(RequestLoginCodeForm):
                     "Käytä omaa, pysyvää sähköpostiosoitettasi."
                 ),
                 code="disposable",
+            )
+        per_client = Limit(
+            "login-code-client",
+            count=settings.LOGIN_CODES_PER_CLIENT_PER_MINUTE,
+            window=timedelta(minutes=1),
+        )
+        if not hit(per_client, client_address(context.request)):
+            raise ValidationError(
+                _(
+                    "Verkostasi on juuri pyydetty monta kirjautumiskoodia. Odota minuutti ja "
+                    "pyydä koodi sitten uudelleen."
+                ),
+                code="too_many_from_client",
             )
         # Counted per mailbox, so aliases of one address share the limit.
         if not ratelimit.consume(

@@ -230,6 +230,11 @@ class VoteDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.vote_count})"
 
+    @property
+    def rule_number(self) -> int | None:
+        """The rule's number on the public rules page, as the results cite it."""
+        return RemovalRule.values.index(self.rule) + 1 if self.rule else None
+
 
 class ProofOfWork(models.Model):
     """A solved proof-of-work challenge, kept until it expires so that each solution is

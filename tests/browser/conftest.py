@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db.migrations import RunPython
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls that set up
 # each test's data are ordinary blocking calls there, which Django refuses unless told.
@@ -40,17 +41,17 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-# The data migrations whose rows every page relies on; their functions are idempotent.
+# The data migrations whose rows every page relies on; their steps are idempotent.
 SEEDS = [
-    ("core.migrations.0002_seed_criteria", "seed"),
-    ("archive.migrations.0002_historical_record", "load"),
-    ("jury.migrations.0002_groups", "create_groups"),
-    ("voting.migrations.0002_tally_permission", "grant"),
-    ("archive.migrations.0005_publish_permission", "grant"),
-    ("jury.migrations.0003_viestinta_audit_and_data_requests", "grant"),
-    ("core.migrations.0008_email_permissions", "grant"),
-    ("jury.migrations.0018_viestinta_invites", "grant"),
-    ("voting.migrations.0008_viestinta_reviews_votes", "grant"),
+    "core.migrations.0002_seed_criteria",
+    "archive.migrations.0002_historical_record",
+    "jury.migrations.0002_groups",
+    "voting.migrations.0002_tally_permission",
+    "archive.migrations.0005_publish_permission",
+    "jury.migrations.0003_viestinta_audit_and_data_requests",
+    "core.migrations.0008_email_permissions",
+    "jury.migrations.0018_viestinta_invites",
+    "voting.migrations.0008_viestinta_reviews_votes",
 ]
 
 
@@ -59,8 +60,10 @@ def seeded(transactional_db):
     """Put the migrations' rows back before each browser test. A transactional test empties
     the tables afterwards, and with Playwright's event loop in this thread Django's
     serialized_rollback cannot restore them (see tests/conftest.py)."""
-    for module, function in SEEDS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    for module in SEEDS:
+        for operation in importlib.import_module(module).Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
 
 
 @pytest.fixture

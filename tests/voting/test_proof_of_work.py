@@ -118,3 +118,25 @@ def test_the_sign_in_page_carries_the_widget_and_links_the_rules(client):
     assert "/static/vendor/altcha/altcha.js" in html
     assert "En ole robotti" in html
     assert 'href="/aanestyksen-saannot/"' in html
+
+
+def test_an_address_too_long_for_the_accounts_is_refused_in_finnish(client):
+    address = "a" * 290 + "@example.fi"
+
+    answer = ask(client, address, altcha=solved_for(client))
+
+    assert answer.status_code == 200
+    assert "Sähköpostiosoite on liian pitkä: enintään 254 merkkiä." in text_of(answer)
+    assert not VoterMailbox.objects.exists()
+
+
+def test_a_busy_network_is_told_about_its_network_not_about_a_mailbox(client, settings):
+    settings.LOGIN_CODES_PER_CLIENT_PER_MINUTE = 2
+    for n in range(2):
+        ask(client, f"kollega{n}@example.fi", altcha=solved_for(client))
+
+    third = ask(client, "kolmas.kollega@example.fi", altcha=solved_for(client))
+
+    assert "Verkostasi on juuri pyydetty monta kirjautumiskoodia" in text_of(third)
+    assert "Tähän osoitteeseen on jo lähetetty" not in text_of(third)
+    assert 'value="kolmas.kollega@example.fi"' in third.content.decode()

@@ -188,3 +188,46 @@ def test_the_confirmation_link_signs_nobody_out_until_the_button_is_pressed(year
     pressed = client.post("/tili/vahvista-aani/")
     assert pressed["Location"].startswith("/tili/kirjaudu/")
     assert client.get("/tili/")["Location"].startswith("/tili/kirjaudu/")
+
+
+def test_the_staff_home_says_that_clusters_wait(year, staff, client):
+    numbered_cluster(year)
+    admin_login(client, staff)
+
+    home = text_of(client.get("/admin/"))
+
+    assert "1 epäilyttävä ryväs odottaa päätöstä äänestyksen tarkastuksessa." in home
+
+
+def test_the_review_page_names_the_other_clusters_holding_the_same_votes(year, staff, client):
+    cluster = numbered_cluster(year)
+    network = VoteCluster.objects.create(
+        competition=year, kind=ClusterKind.NETWORK, key="verkko", label="verkko 1234"
+    )
+    network.votes.add(*cluster.votes.all()[:4])
+    admin_login(client, staff)
+
+    page = text_of(client.get(f"/admin/voting/votecluster/{cluster.pk}/change/"))
+
+    assert "Osa näistä äänistä on myös muissa ryppäissä" in page
+    assert "verkko 1234 : 4 yhteistä ääntä · odottaa päätöstä" in page
+
+
+def test_vote_review_reads_in_finnish_with_helsinki_times_and_the_rules_number(year, staff, capsys):
+    from django.core.management import call_command
+
+    review.votes_decide(
+        competition=year,
+        cluster=numbered_cluster(year),
+        action=DecisionAction.REMOVE,
+        rule=RemovalRule.AUTOMATED,
+        comment="Skripti.",
+        by=staff,
+    )
+
+    call_command("vote_review", "--year", "2027")
+    out = capsys.readouterr().out
+
+    assert "Poista äänet, sääntö 3: Ääni annettiin ohjelmallisesti" in out
+    assert "perustelu: Skripti." in out
+    assert "+00:00" not in out and " klo " in out

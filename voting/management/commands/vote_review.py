@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.dates import moment_text
 from core.models import Competition
 from voting import review
+from voting.enums import DecisionAction
 from voting.models import VoteCluster, VoteDecision
 
 
@@ -15,8 +16,12 @@ class Command(BaseCommand):
     help = "Tulostaa vuoden epäilyttävät äänirypäät, niiden näytön ja päätökset."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--json", action="store_true", help="JSON-muodossa")
+        parser.add_argument(
+            "--year", type=int, required=True, help="kilpailuvuosi, esimerkiksi 2027"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="JSON-muodossa (koodit, ajat ISO 8601 -muodossa)"
+        )
 
     def handle(self, *args, year: int, **options):
         competition = Competition.objects.filter(year=year).first()
@@ -32,21 +37,36 @@ class Command(BaseCommand):
             f"{year}: {len(report['clusters'])} ryvästä, "
             f"{report['waiting']} odottaa päätöstä, {report['removed']} ääntä poistettu"
         )
+        actions = dict(DecisionAction.choices)
         for cluster in report["clusters"]:
+            decision = actions.get(cluster["decision"], "odottaa päätöstä")
             self.stdout.write(
                 f"\n#{cluster['id']} {cluster['kind_label']}: {cluster['label']} "
-                f"({len(cluster['votes'])} ääntä) – {cluster['decision'] or 'odottaa päätöstä'}"
+                f"({len(cluster['votes'])} ääntä) – {decision}"
             )
             for line in cluster["evidence"]:
                 self.stdout.write(f"  - {line}")
             for name, count in cluster["gains"]:
                 self.stdout.write(f"  {count:>5}  {name}")
-        for decision in report["decisions"]:
-            self.stdout.write(
-                f"\npäätös #{decision['id']} {decision['decided_at']} {decision['decided_by']}: "
-                f"{decision['action']} {decision['rule']} ({decision['votes']} ääntä)"
-                + (f", peruttu {decision['reversed_at']}" if decision["reversed_at"] else "")
+        for decision in VoteDecision.objects.filter(competition=competition).order_by("pk"):
+            rule = (
+                f", sääntö {decision.rule_number}: {decision.get_rule_display()}"
+                if decision.rule
+                else ""
             )
+            until = f" {moment_text(decision.confirm_by)} mennessä" if decision.confirm_by else ""
+            self.stdout.write(
+                f"\npäätös #{decision.pk} {moment_text(decision.decided_at)}, "
+                f"{decision.decided_by}: {decision.get_action_display()}{until}{rule} "
+                f"({decision.vote_count} ääntä)"
+                + (
+                    f", peruttu {moment_text(decision.reversed_at)}, {decision.reversed_by}"
+                    if decision.reversed_at
+                    else ""
+                )
+            )
+            if decision.comment:
+                self.stdout.write(f"  perustelu: {decision.comment}")
 
 
 def _dumps(report: dict) -> str:
@@ -85,6 +105,7 @@ def _report(competition: Competition) -> dict:
                 "cluster": decision.cluster_id,
                 "action": decision.action,
                 "rule": decision.rule,
+                "rule_number": decision.rule_number,
                 "comment": decision.comment,
                 "votes": decision.vote_count,
                 "confirm_by": moment_text(decision.confirm_by) if decision.confirm_by else None,
