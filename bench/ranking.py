@@ -139,6 +139,14 @@ def main() -> None:
             )
         verdict = "met" if statistics.median(normalised_ms) < 500 else "MISSED"
         print(f"normalised standings under 0.5 s: {verdict}")
+        split = reliability(competition.pk).split_half
+        verdict = "met" if statistics.median(report_ms) < 1000 else "MISSED"
+        print(
+            f"split-half agreement ({split.splits} random halves of {args.jurors} jurors): "
+            f"same top 4 in {100 * split.same_top:.1f} %, mean overlap "
+            f"{100 * split.mean_overlap:.1f} %; the report with it: median "
+            f"{statistics.median(report_ms):.0f} ms (under 1 s: {verdict})"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -317,6 +317,7 @@ class AuditEvent(models.Model):
         VOTES_DECIDED = "votes_decided", _("Päätös epäilyttävistä äänistä")
         VOTES_DECISION_REVERSED = "votes_reversed", _("Päätös äänistä peruttu")
         VOTES_UNCONFIRMED = "votes_unconfirmed", _("Vahvistamattomat äänet poistettu")
+        AGENDA_CHANGED = "agenda_changed", _("Raadin kokouksen asialistaa muutettu")
 
     at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
     actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)

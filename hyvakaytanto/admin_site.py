@@ -60,6 +60,7 @@ YEAR_FLOW = {
         "ConflictOfInterest",
         "Score",
         "RankingEntry",
+        "AgendaItem",
         "Finalist",
         "FeedbackRound",
     ],

@@ -423,3 +423,37 @@ class Invitation(models.Model):
         if not self.is_open(now):
             return _("Vanhentunut")
         return _("Odottaa")
+
+
+class AgendaItem(models.Model):
+    """One nomination on the agenda of the jury's meeting: proposed by the site (``reasons``:
+    near the line, wide disagreement, an outlier; jury/statistics.agenda_candidates) or added
+    by the chair, in the order the chair set, with the chair's note of what was said."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="agenda",
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("ehdotus"), on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("järjestys"))
+    reasons = models.JSONField(_("miksi asialistalla"), default=list, blank=True)
+    added_by_chair = models.BooleanField(_("puheenjohtajan lisäämä"), default=False)
+    note = models.TextField(_("muistiinpano"), blank=True, max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("asialistan kohta")
+        verbose_name_plural = _("raadin kokous")
+        ordering = ["competition", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "nomination"], name="jury_agenda_one_item_a_nomination"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.nomination}"

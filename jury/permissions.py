@@ -149,3 +149,19 @@ def can_reopen_scoring(user, seat: JuryMember) -> bool:
     """The year's chair reopens a juror's finished sheets, until the scoring deadline."""
     chair = seat_for(user, seat.competition)
     return chair is not None and chair.is_chair and scoring_is_open(seat.competition)
+
+
+def agenda_is_open(competition: Competition) -> bool:
+    """The meeting's agenda is worked on until the finalists are published."""
+    return competition.finalists_published_at is None
+
+
+def can_run_meeting(user, competition: Competition) -> bool:
+    """The year's chair sets the agenda and writes the notes, until the finalists are out."""
+    seat = seat_for(user, competition)
+    return seat is not None and seat.is_chair and agenda_is_open(competition)
+
+
+def can_follow_meeting(user, competition: Competition) -> bool:
+    """Every juror of the year follows the agenda on their own screen."""
+    return seat_for(user, competition) is not None

@@ -5,6 +5,7 @@ from jury.admin import (  # noqa: F401  (registers them)
     feedback,
     finalists,
     invitations,
+    meeting,
     panel,
     ranking,
     scoring,

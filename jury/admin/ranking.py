@@ -279,6 +279,14 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "stability": stability,
                 "stability_chart": _stability_chart(stability),
                 "min_positions": statistics.MIN_POSITIONS,
+                "line_swaps": round(100 * report.line_swaps),
+                "split_half": report.split_half
+                and {
+                    "splits": report.split_half.splits,
+                    "same": round(100 * report.split_half.same_top),
+                    "overlap": round(100 * report.split_half.mean_overlap),
+                },
+                "min_split_jurors": statistics.MIN_SPLIT_JURORS,
                 "jurors": [
                     {
                         "name": seats.get(pk, pk),

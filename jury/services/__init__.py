@@ -40,6 +40,14 @@ from jury.services.invitations import (
     recovery_codes_renew,
 )
 from jury.services.letters import Letter
+from jury.services.meeting import (
+    agenda_add,
+    agenda_move,
+    agenda_note,
+    agenda_propose,
+    agenda_ready,
+    agenda_remove,
+)
 from jury.services.panel import juror_seat
 from jury.services.scoring import (
     CriterionScore,
@@ -61,6 +69,12 @@ __all__ = [
     "PublicationPreview",
     "Reinvited",
     "ShortlistException",
+    "agenda_add",
+    "agenda_move",
+    "agenda_note",
+    "agenda_propose",
+    "agenda_ready",
+    "agenda_remove",
     "conflict_declare",
     "conflict_withdraw",
     "enrolment_device",

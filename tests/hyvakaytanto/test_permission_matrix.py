@@ -236,6 +236,8 @@ for _model, views in {
         "change": NOBODY,
         "history": NOBODY,
     },
+    # The jury's meeting: one page for the year's panel; the chair's changes are its POSTs.
+    "jury_agendaitem": {"changelist": OPEN_SEAT, "change": NOBODY, "history": NOBODY},
     # Invitations to the jury and staff: staff's; a sent one is not edited, only resent.
     "jury_invitation": {"changelist": STAFF, "add": STAFF, "change": STAFF},
     "jury_jurymember": {

@@ -262,3 +262,81 @@ def test_a_juror_who_ranks_against_the_panel_shows_negative_agreement():
     assert report.agreement[b.pk] > 0
     assert report.agreement[contrary.pk] < -0.5
     assert report.positions[a.pk].correlation is None  # four nominations are too few to tell
+
+
+def test_halves_of_a_panel_that_agrees_pick_the_same_top_and_the_line_is_clear():
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    jurors = JuryMemberFactory.create_batch(4, competition=competition)
+    nominations = NominationFactory.create_batch(6, competition=competition)
+    for juror in jurors:
+        for rank, nomination in enumerate(nominations):
+            give(juror, nomination, [max(1, 5 - rank)] * 3 + [5 - rank // 2])
+
+    report = reliability(competition.pk, top_n=2, resamples=200, seed=3)
+
+    assert report.split_half.splits == 200
+    assert report.split_half.same_top == 1.0
+    assert report.split_half.mean_overlap == 1.0
+    assert report.line_unclear is False
+
+
+def test_a_panel_of_two_camps_agrees_with_itself_only_sometimes():
+    """Two jurors prefer the first two practices, two others the next two: a half made of
+    one camp picks its own, a mixed half may pick either."""
+    from jury.statistics import reliability
+
+    competition = CompetitionFactory(review=True)
+    jurors = JuryMemberFactory.create_batch(4, competition=competition)
+    nominations = NominationFactory.create_batch(5, competition=competition)
+    for n, juror in enumerate(jurors):
+        camp = [nominations[0], nominations[1]] if n < 2 else [nominations[2], nominations[3]]
+        for nomination in nominations:
+            give(juror, nomination, [5, 5, 5, 4] if nomination in camp else [2, 2, 3, 2])
+
+    report = reliability(competition.pk, top_n=2, resamples=500, seed=5)
+
+    assert 0.0 < report.split_half.same_top < 1.0
+    assert report.split_half.mean_overlap < 1.0
+    assert report.line_unclear is True  # the second and the third are the panel's coin toss
+
+
+def test_a_panel_too_small_to_halve_says_so(client):
+    from django.urls import reverse
+
+    from jury.statistics import reliability
+    from tests.jury.conftest import login
+
+    competition = CompetitionFactory(review=True)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    others = JuryMemberFactory.create_batch(2, competition=competition)
+    for nomination in NominationFactory.create_batch(5, competition=competition):
+        for juror in [chair, *others]:
+            give(juror, nomination, [4, 3, 4, 3])
+
+    assert reliability(competition.pk).split_half is None
+    login(client, chair)
+    report = client.get(reverse("admin:jury_rankingentry_reliability", args=[competition.pk]))
+    assert "siihen tarvitaan vähintään 4 arvioijaa" in report.content.decode()
+
+
+def test_the_report_sets_the_split_half_agreement_beside_the_published_figures(client):
+    from django.urls import reverse
+
+    from tests.jury.conftest import login
+
+    competition = CompetitionFactory(review=True, finalist_count=2)
+    chair = JuryMemberFactory(competition=competition, chair=True)
+    members = JuryMemberFactory.create_batch(3, competition=competition)
+    for rank, nomination in enumerate(NominationFactory.create_batch(6, competition=competition)):
+        for juror in [chair, *members]:
+            give(juror, nomination, [max(1, 5 - rank)] * 4)
+    login(client, chair)
+
+    page = client.get(reverse("admin:jury_rankingentry_reliability", args=[competition.pk]))
+    text = " ".join(page.content.decode().split())
+
+    assert "puolikkaat valitsevat täsmälleen saman kärjen 2 100 %:ssa jaoista" in text
+    assert "keskimäärin 100 % samoja ehdotuksia" in text
+    assert "55 ± 5 %" in text and "25,9 %" in text
