@@ -318,6 +318,7 @@ class AuditEvent(models.Model):
         VOTES_DECISION_REVERSED = "votes_reversed", _("Päätös äänistä peruttu")
         VOTES_UNCONFIRMED = "votes_unconfirmed", _("Vahvistamattomat äänet poistettu")
         AGENDA_CHANGED = "agenda_changed", _("Raadin kokouksen asialistaa muutettu")
+        SCORE_REVISED = "score_revised", _("Pisteitä tarkistettu kokouksen jälkeen")
 
     at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True, editable=False)
     actor_id = models.BigIntegerField(_("käyttäjän numero"), null=True, editable=False)

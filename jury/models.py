@@ -457,3 +457,52 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.nomination}"
+
+
+class RevisionRound(models.Model):
+    """After the meeting, a window in which jurors may change their scores on the agenda's
+    items, each change with a reason (``ScoreRevision``). The chair opens it with a deadline
+    and may move the deadline; it closes by itself."""
+
+    competition = models.OneToOneField(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="revision_round",
+    )
+    opened_at = models.DateTimeField(_("avattu"), default=timezone.now)
+    closes_at = models.DateTimeField(_("päättyy"))
+
+    class Meta:
+        verbose_name = _("tarkistuskierros")
+        verbose_name_plural = _("tarkistuskierrokset")
+
+    def __str__(self) -> str:
+        return str(self.competition.year)
+
+    def is_open(self, now=None) -> bool:
+        return (now or timezone.now()) < self.closes_at
+
+
+class ScoreRevision(models.Model):
+    """One score changed in the revision round: the value before and after, and why. The
+    first revision's ``before`` is the score before the discussion."""
+
+    score = models.ForeignKey(
+        Score, verbose_name=_("pisteytys"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    before = models.PositiveSmallIntegerField(_("ennen"))
+    after = models.PositiveSmallIntegerField(_("jälkeen"))
+    reason = models.TextField(_("perustelu"), max_length=2000)
+    revised_at = models.DateTimeField(_("muutettu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pisteiden tarkistus")
+        verbose_name_plural = _("pisteiden tarkistukset")
+        ordering = ["revised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="jury_revision_has_reason", condition=~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.before} → {self.after}"

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import krippendorff
 import numpy as np
+from django.db.models import OuterRef, Subquery
 
-from jury.models import Score
+from jury.models import Score, ScoreRevision
 from jury.queries import seat_positions
 from nominations.enums import NominationState
 
@@ -389,3 +390,66 @@ def agenda_candidates(competition_id: int, report: Reliability) -> list[AgendaCa
         AgendaCandidate(nomination, tuple(reasons[nomination]))
         for nomination in sorted(reasons, key=lambda n: (*rank[n], n))
     ]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A nomination's place by mean sheet total before the meeting's discussion (its first
+    scores) and after it (the scores now), 1 the best."""
+
+    nomination_id: int
+    before: int
+    after: int
+    before_total: float
+    after_total: float
+
+    @property
+    def moved(self) -> int:
+        """Places gained (positive) or lost (negative) in the discussion."""
+        return self.before - self.after
+
+    @property
+    def dropped(self) -> int:
+        return -self.moved
+
+
+def placements(competition_id: int) -> list[Placement]:
+    """Every scored nomination's place before and after the revision round, in the order
+    after it. A score never revised is the same before and after. One query."""
+    first = ScoreRevision.objects.filter(score=OuterRef("pk")).order_by("revised_at", "pk")
+    rows = list(
+        Score.objects.filter(
+            juror__competition_id=competition_id,
+            nomination__state=NominationState.SUBMITTED,
+        )
+        .annotate(first=Subquery(first.values("before")[:1]))
+        .values_list("juror_id", "nomination_id", "value", "first")
+    )
+    sheets: dict[tuple[int, int], list[float]] = {}
+    for juror, nomination, value, original in rows:
+        sheet = sheets.setdefault((juror, nomination), [0.0, 0.0])
+        sheet[0] += original if original is not None else value
+        sheet[1] += value
+    totals: dict[int, list[float]] = {}
+    for (_juror, nomination), (before, after) in sheets.items():
+        totals.setdefault(nomination, []).append((before, after))
+    means = {
+        nomination: (
+            sum(b for b, _a in pairs) / len(pairs),
+            sum(a for _b, a in pairs) / len(pairs),
+        )
+        for nomination, pairs in totals.items()
+    }
+
+    def ranks(index: int) -> dict[int, int]:
+        order = sorted(means, key=lambda n: (-means[n][index], n))
+        return {nomination: place for place, nomination in enumerate(order, start=1)}
+
+    before, after = ranks(0), ranks(1)
+    return sorted(
+        (
+            Placement(n, before[n], after[n], round(means[n][0], 2), round(means[n][1], 2))
+            for n in means
+        ),
+        key=lambda p: p.after,
+    )

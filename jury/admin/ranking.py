@@ -410,9 +410,18 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "Erimielisyys",
                 "Esteellisiä",
                 "Finalisti",
+                "Arvioijien summien keskiarvo ennen keskustelua",
+                "Sijoitus ennen keskustelua",
+                "Sijoitus keskustelun jälkeen",
             ]
         )
         table = _standings(visible_competition_ids(request))
+        # Before and after the meeting's revision round: the same unless scores were revised.
+        places = {
+            placement.nomination_id: placement
+            for competition_id in visible_competition_ids(request)
+            for placement in statistics.placements(competition_id)
+        }
         for entry in queryset:
             hidden = entry.viewer_conflict
             standing = table.get(entry.pk)
@@ -434,6 +443,15 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     "" if hidden else ("kyllä" if entry.disagreement else ""),
                     entry.conflict_count,
                     "kyllä" if entry.finalist_exists else "",
+                    *(
+                        (None, None, None)
+                        if hidden or entry.pk not in places
+                        else (
+                            places[entry.pk].before_total,
+                            places[entry.pk].before,
+                            places[entry.pk].after,
+                        )
+                    ),
                 ]
             )
         return export_response(dataset, file_format=file_format, filename="pisteet")

@@ -47,6 +47,9 @@ from jury.services.meeting import (
     agenda_propose,
     agenda_ready,
     agenda_remove,
+    revision_open,
+    revision_refusal,
+    score_revise,
 )
 from jury.services.panel import juror_seat
 from jury.services.scoring import (
@@ -103,6 +106,9 @@ __all__ = [
     "juror_seat",
     "jury_reminders_send_due",
     "recovery_codes_renew",
+    "revision_open",
+    "revision_refusal",
+    "score_revise",
     "score_save",
     "shortlist_exceptions",
 ]

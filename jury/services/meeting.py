@@ -5,12 +5,14 @@ finalists are not yet published."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.models import Competition
 from jury import permissions, statistics
-from jury.models import AgendaItem, JuryMember
+from jury.enums import SCORE_MAX, SCORE_MIN
+from jury.models import AgendaItem, JuryMember, RevisionRound, Score, ScoreRevision
 from nominations.enums import NominationState
 from nominations.models import Nomination
 
@@ -120,3 +122,84 @@ def agenda_note(*, item: AgendaItem, text: str, by) -> AgendaItem:
     item.note = text.replace("\x00", "").strip()
     item.save(update_fields=["note"])
     return item
+
+
+@transaction.atomic
+def revision_open(*, competition: Competition, closes_at, by) -> RevisionRound:
+    """The chair opens the revision round (or moves its deadline): until ``closes_at``, jurors
+    may change their scores on the agenda's items, each change with a reason."""
+    competition = _chair(by, competition)
+    if closes_at <= timezone.now():
+        raise ValidationError(_("Tarkistuskierroksen päättymisen on oltava tulevaisuudessa."))
+    if not AgendaItem.objects.filter(competition=competition).exists():
+        raise ValidationError(_("Asialista on tyhjä: tarkistettavaa ei ole."))
+    revision, _created = RevisionRound.objects.update_or_create(
+        competition=competition, defaults={"closes_at": closes_at}
+    )
+    audit.record(
+        audit.Action.AGENDA_CHANGED,
+        actor=by,
+        target=competition,
+        revision_closes=closes_at.isoformat(),
+    )
+    return revision
+
+
+def revision_refusal(seat: JuryMember, nomination_id: int, *, now=None) -> str | None:
+    """Why this juror cannot revise their scores on this nomination now, in Finnish."""
+    revision = RevisionRound.objects.filter(competition_id=seat.competition_id).first()
+    if revision is None or not revision.is_open(now):
+        return _("Tarkistuskierros ei ole auki: pisteitä ei voi nyt muuttaa.")
+    if not AgendaItem.objects.filter(
+        competition_id=seat.competition_id, nomination_id=nomination_id
+    ).exists():
+        return _("Vain kokouksen asialistan ehdotusten pisteitä voi tarkistaa.")
+    return None
+
+
+@transaction.atomic
+def score_revise(
+    *, seat: JuryMember, nomination_id: int, values: dict[int, int], reason: str
+) -> list[ScoreRevision]:
+    """A juror changes their scores on an agenda item during the revision round, with a
+    reason: each changed score keeps its value before and after (``ScoreRevision``) and the
+    score's own history. ``values`` maps criterion numbers to the new scores. Refused in
+    Finnish outside the round, off the agenda, or without a reason."""
+    seat = JuryMember.objects.select_for_update().get(pk=seat.pk)
+    refusal = revision_refusal(seat, nomination_id)
+    if refusal:
+        raise ValidationError(refusal)
+    reason = reason.replace("\x00", "").strip()
+    if not reason:
+        raise ValidationError(_("Kerro, miksi muutat pisteitä: perustelu jää historiaan."))
+    if any(not SCORE_MIN <= value <= SCORE_MAX for value in values.values()):
+        raise ValidationError(_("Pisteiden on oltava 1–5."))
+    scores = {
+        score.criterion.number: score
+        for score in Score.objects.select_for_update()
+        .filter(juror=seat, nomination_id=nomination_id)
+        .select_related("criterion")
+    }
+    revisions = []
+    for number, value in sorted(values.items()):
+        score = scores.get(number)
+        if score is None or score.value == value:
+            continue
+        revisions.append(
+            ScoreRevision.objects.create(
+                score=score, before=score.value, after=value, reason=reason
+            )
+        )
+        score.value = value
+        score._change_reason = reason  # in the score's own history too
+        score.save(update_fields=["value", "updated_at"])
+    if not revisions:
+        raise ValidationError(_("Pisteet ovat ennallaan: muuta ainakin yhtä pistettä."))
+    audit.record(
+        audit.Action.SCORE_REVISED,
+        actor=seat.user,
+        target=seat.competition,
+        nomination=nomination_id,
+        scores=len(revisions),
+    )
+    return revisions

@@ -1,8 +1,13 @@
 """The jury's meeting in Chromium: the chair proposes the agenda, moves an item and writes a
-note on a phone; a juror follows the same agenda read-only; axe finds nothing serious."""
+note on a phone; a juror follows the same agenda read-only; the chair opens a revision
+round, a juror changes their scores with a reason, the page shows the places before and
+after, and the chair shortlists on the revised scores. axe finds nothing serious."""
+
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.admin_login import admin_login
 from tests.browser.conftest import (
@@ -64,3 +69,39 @@ def test_the_chair_runs_the_meeting_on_a_phone_and_a_juror_follows(live_server, 
     assert follower.locator("textarea").count() == 0
     assert serious_accessibility_violations(follower) == []
     screenshot(follower, "meeting-juror-1280")
+
+    # After the meeting: a revision round until tomorrow; juror 3 moves Sijaishuollon
+    # haastekisa up, with a reason.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    phone.fill("#id_paattyy", tomorrow.isoformat())
+    phone.get_by_role("button", name="Avaa tarkistuskierros").click()
+    phone.wait_for_selector("text=Tarkistuskierros on auki.")
+    follower.reload()
+    item = follower.locator(".meeting-item", has_text="Sijaishuollon haastekisa")
+    for number in range(1, 5):
+        item.get_by_label(f"K{number}", exact=True).select_option("5")
+    item.get_by_role("button", name="Tallenna tarkistus").click()
+    follower.wait_for_selector("text=Kerro, miksi muutat pisteitä")  # no reason: refused
+    item = follower.locator(".meeting-item", has_text="Sijaishuollon haastekisa")
+    assert item.get_by_label("K1", exact=True).input_value() == "5"  # what was chosen stays
+    item.get_by_label("Perustelu (pakollinen, jää historiaan)").fill("Vaikutus näkyi luvuissa.")
+    item.get_by_role("button", name="Tallenna tarkistus").click()
+    follower.wait_for_selector("text=Tarkistus tallennettu perusteluineen.")
+    assert "K1: 4 → 5 – Vaikutus näkyi luvuissa." in follower.inner_text("#content-main")
+    assert serious_accessibility_violations(follower) == []
+    screenshot(follower, "meeting-revised-1280")
+
+    phone.reload()
+    moved = phone.locator("#moved-heading + .table-scroll").inner_text()
+    assert "Sijaishuollon haastekisa\t3.\t2.\tylös 1" in moved
+    assert not has_horizontal_scroll(phone)
+    screenshot(phone, "meeting-before-after-375")
+
+    # The shortlist reads the revised scores: the two best now are the winner and the mover.
+    chair_desk = signed_in(browser, live_server, chair.user)
+    chair_desk.goto(live_server.url + "/admin/jury/rankingentry/")
+    rows = chair_desk.locator("#result_list tbody tr").all_inner_texts()
+    assert [row.split("\t")[1] for row in rows][:2] == [
+        "Perhe yhtenäiseksi",
+        "Sijaishuollon haastekisa",
+    ]

@@ -1,11 +1,18 @@
 """The jury's meeting: the site proposes an agenda of the close and contested calls, the chair
 arranges it and writes what was said, and every juror follows it with no names shown."""
 
+import csv
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jury.models import AgendaItem
-from jury.statistics import agenda_candidates, reliability
+from jury.models import AgendaItem, Score, ScoreRevision
+from jury.queries import ranking
+from jury.services import score_revise
+from jury.statistics import agenda_candidates, placements, reliability
 from tests.factories.jury import JuryMemberFactory
 from tests.factories.nominations import NominationFactory
 from tests.jury.conftest import login
@@ -139,3 +146,111 @@ def test_a_bad_item_or_nomination_is_refused_never_a_500(panel, client, value):
     assert client.post(MEETING, {"kohta": value, "poista": "1"}).status_code in {400, 404}
     added = client.post(MEETING, {"lisaa": "1", "nomination": value}, follow=True)
     assert "Valitse tämän vuoden ehdotus." in text_of(added)
+
+
+def open_round(client, chair, days=1):
+    login(client, chair)
+    client.post(MEETING, {"ehdota": "1"})
+    day = timezone.localdate() + timedelta(days=days)
+    return client.post(MEETING, {"avaa_tarkistus": "1", "paattyy": day.isoformat()}, follow=True)
+
+
+def test_a_revision_with_a_reason_keeps_both_scores_and_moves_the_placements(panel, client):
+    year, chair, jurors, nominations = panel
+    opened = open_round(client, chair)
+    assert "Tarkistuskierros on auki" in text_of(opened)
+    item = AgendaItem.objects.get(competition=year, nomination=nominations["Rajalla B"])
+
+    login(client, jurors[0])  # who scored Rajalla B lower than Rajalla A
+    revised = client.post(
+        MEETING,
+        {
+            "tarkista": "1",
+            "kohta": item.pk,
+            "k1": 5,
+            "k2": 5,
+            "k3": 4,
+            "k4": 4,
+            "perustelu": "Vaikuttavuus selvisi keskustelussa.",
+        },
+        follow=True,
+    )
+
+    assert "Tarkistus tallennettu perusteluineen." in text_of(revised)
+    changes = ScoreRevision.objects.filter(score__juror=jurors[0]).order_by("score__criterion")
+    assert [(c.before, c.after) for c in changes] == [(3, 5), (3, 5), (3, 4), (3, 4)]
+    score = Score.objects.get(
+        juror=jurors[0], nomination=nominations["Rajalla B"], criterion__number=1
+    )
+    assert score.value == 5
+    assert score.history.first().history_change_reason == "Vaikuttavuus selvisi keskustelussa."
+    moved = {p.nomination_id: (p.before, p.after) for p in placements(year.pk) if p.moved}
+    assert moved == {nominations["Rajalla B"].pk: (4, 3), nominations["Rajalla A"].pk: (3, 4)}
+    page = text_of(revised)
+    assert "Sijoitukset ennen ja jälkeen keskustelun" in page
+    assert "K1: 3 → 5 – Vaikuttavuus selvisi keskustelussa." in page
+    # The shortlist reads the scores as they are now: Rajalla B ranks third.
+    assert [n.practice_name for n in ranking(year.nominations.all())][:3] == [
+        "Selvä ykkönen",
+        "Selvä kakkonen",
+        "Rajalla B",
+    ]
+
+
+def test_a_revision_without_a_reason_is_refused_and_keeps_what_was_typed(panel, client):
+    year, chair, jurors, nominations = panel
+    open_round(client, chair)
+    item = AgendaItem.objects.get(competition=year, nomination=nominations["Rajalla B"])
+    login(client, jurors[0])
+
+    refused = client.post(
+        MEETING, {"tarkista": "1", "kohta": item.pk, "k1": 5, "k2": 3, "k3": 3, "k4": 3}
+    )
+
+    assert "Kerro, miksi muutat pisteitä" in text_of(refused)
+    assert '<option value="5" selected>5</option>' in refused.content.decode()
+    assert not ScoreRevision.objects.exists()
+
+
+def test_a_revision_off_the_agenda_or_after_the_round_is_refused_in_finnish(
+    panel, client, time_machine
+):
+    _year, chair, jurors, nominations = panel
+    open_round(client, chair)
+    seat = jurors[0]
+
+    with pytest.raises(ValidationError, match="Vain kokouksen asialistan ehdotusten"):
+        score_revise(
+            seat=seat, nomination_id=nominations["Selvä ykkönen"].pk, values={1: 4}, reason="x"
+        )
+    time_machine.move_to(timezone.now() + timedelta(days=3))
+    with pytest.raises(ValidationError, match="Tarkistuskierros ei ole auki"):
+        score_revise(
+            seat=seat, nomination_id=nominations["Rajalla B"].pk, values={1: 5}, reason="x"
+        )
+    assert not ScoreRevision.objects.exists()
+
+
+def test_the_ranking_export_holds_the_places_before_and_after_the_discussion(panel, client):
+    _year, chair, jurors, nominations = panel
+    open_round(client, chair)
+    score_revise(
+        seat=jurors[0],
+        nomination_id=nominations["Rajalla B"].pk,
+        values={1: 5, 2: 5, 3: 4, 4: 4},
+        reason="Vaikuttavuus selvisi keskustelussa.",
+    )
+    login(client, chair)
+
+    export = client.post(
+        "/admin/jury/rankingentry/",
+        {"action": "export_csv", "_selected_action": [nominations["Rajalla B"].pk]},
+    )
+
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0]["Käytäntö"] == "Rajalla B"
+    assert (rows[0]["Sijoitus ennen keskustelua"], rows[0]["Sijoitus keskustelun jälkeen"]) == (
+        "4",
+        "3",
+    )
+    assert rows[0]["Arvioijien summien keskiarvo ennen keskustelua"] == "14.0"
