@@ -203,3 +203,16 @@ def score_revise(
         scores=len(revisions),
     )
     return revisions
+
+
+@transaction.atomic
+def revision_close(*, competition: Competition, by) -> RevisionRound:
+    """The chair ends the revision round now (everyone has revised what they wished)."""
+    competition = _chair(by, competition)
+    revision = RevisionRound.objects.select_for_update().filter(competition=competition).first()
+    if revision is None:
+        raise ValidationError(_("Tarkistuskierrosta ei ole avattu."))
+    revision.closes_at = min(revision.closes_at, timezone.now())
+    revision.save(update_fields=["closes_at"])
+    audit.record(audit.Action.AGENDA_CHANGED, actor=by, target=competition, revision_closed=True)
+    return revision

@@ -95,6 +95,24 @@ def test_the_demo_panel_has_a_chair_three_jurors_varied_scores_and_one_conflict(
     assert Vote.objects.filter(competition=competition).count() == 59
 
 
+def test_the_demo_jury_held_its_meeting_with_notes_and_two_revisions_that_moved_a_place(
+    settings,
+):
+    from jury.models import AgendaItem, ScoreRevision
+    from jury.statistics import placements
+
+    competition, _ = demo(settings, "voting")
+
+    agenda = AgendaItem.objects.filter(competition=competition)
+    revisions = ScoreRevision.objects.filter(score__juror__competition=competition)
+    moved = [p for p in placements(competition.pk) if p.moved]
+    assert agenda.count() >= 3
+    assert agenda.exclude(note="").count() == 2
+    assert revisions.count() == 2 and all(r.after > r.before and r.reason for r in revisions)
+    assert {p.moved for p in moved} == {1, -1}  # one practice up a place, one down
+    assert all(p.after > competition.finalist_count for p in moved)  # below the line
+
+
 def test_the_published_demo_has_a_winner_and_an_audience_favourite(settings):
     competition, _ = demo(settings, "published")
 
