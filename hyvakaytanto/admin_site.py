@@ -56,6 +56,7 @@ YEAR_FLOW = {
     "jury": [
         "JuryMember",
         "Invitation",
+        "CalibrationText",
         "ScoringNomination",
         "ConflictOfInterest",
         "Score",

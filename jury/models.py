@@ -506,3 +506,57 @@ class ScoreRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}: {self.before} → {self.after}"
+
+
+class CalibrationText(models.Model):
+    """An example the panel scores before the year's nominations, so that new jurors learn
+    the scale together (optional: a year without texts has no calibration). The chair
+    writes it, or pastes a past nomination that has consent for this use, with the chair's
+    reference score for each criterion. Calibration scores never count."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("kilpailuvuosi"),
+        on_delete=models.CASCADE,
+        related_name="calibration_texts",
+    )
+    title = models.CharField(_("otsikko"), max_length=200, validators=[single_line])
+    text = models.TextField(_("teksti"), max_length=10000)
+    # Criterion number (as text, JSON's keys) → the chair's reference score.
+    reference = models.JSONField(_("puheenjohtajan viitepisteet"), default=dict)
+
+    class Meta:
+        verbose_name = _("kalibrointiteksti")
+        verbose_name_plural = _("kalibrointitekstit")
+        ordering = ["competition", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalibrationScore(models.Model):
+    """A juror's score for a calibration text on one criterion (never counted)."""
+
+    juror = models.ForeignKey(
+        JuryMember, on_delete=models.CASCADE, related_name="calibration_scores"
+    )
+    text = models.ForeignKey(CalibrationText, on_delete=models.CASCADE, related_name="scores")
+    criterion_number = models.PositiveSmallIntegerField()
+    value = models.PositiveSmallIntegerField(_("pisteet"))
+
+    class Meta:
+        verbose_name = _("kalibrointipisteet")
+        verbose_name_plural = _("kalibrointipisteet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "text", "criterion_number"],
+                name="jury_calibration_one_per_criterion",
+            ),
+            models.CheckConstraint(
+                name="jury_calibration_value_in_range",
+                condition=Q(value__gte=SCORE_MIN) & Q(value__lte=SCORE_MAX),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} / K{self.criterion_number} = {self.value}"

@@ -23,7 +23,7 @@ import krippendorff
 import numpy as np
 from django.db.models import OuterRef, Subquery
 
-from jury.models import Score, ScoreRevision
+from jury.models import CalibrationScore, Score, ScoreRevision
 from jury.queries import seat_positions
 from nominations.enums import NominationState
 
@@ -453,3 +453,15 @@ def placements(competition_id: int) -> list[Placement]:
         ),
         key=lambda p: p.after,
     )
+
+
+def calibration_offsets(competition_id: int) -> dict[int, float]:
+    """Each juror's mean calibration score minus the chair's reference score for the same
+    text and criterion (minus = stricter than the reference), for jurors who calibrated."""
+    offsets: dict[int, list[int]] = {}
+    for juror, number, value, reference in CalibrationScore.objects.filter(
+        text__competition_id=competition_id
+    ).values_list("juror_id", "criterion_number", "value", "text__reference"):
+        if str(number) in reference:
+            offsets.setdefault(juror, []).append(value - int(reference[str(number)]))
+    return {juror: sum(gaps) / len(gaps) for juror, gaps in offsets.items()}

@@ -2,6 +2,7 @@
 ends and plain views would begin)."""
 
 from jury.admin import (  # noqa: F401  (registers them)
+    calibration,
     feedback,
     finalists,
     invitations,

@@ -265,6 +265,7 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
             for seat in JuryMember.objects.filter(competition=competition).select_related("user")
         }
         stability = _stability_rows(report, names)
+        calibration = statistics.calibration_offsets(competition_id)
         return TemplateResponse(
             request,
             "admin/jury/rankingentry/reliability.html",
@@ -279,6 +280,7 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "stability": stability,
                 "stability_chart": _stability_chart(stability),
                 "min_positions": statistics.MIN_POSITIONS,
+                "calibrated": bool(calibration),
                 "line_swaps": round(100 * report.line_swaps),
                 "split_half": report.split_half
                 and {
@@ -291,6 +293,7 @@ class RankingAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     {
                         "name": seats.get(pk, pk),
                         "leniency": offset,
+                        "calibration": calibration.get(pk),
                         "agreement": report.agreement.get(pk),
                         "position": report.positions.get(pk),
                     }

@@ -1,5 +1,7 @@
 """The juror's own list of nominations and the scoring screen."""
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,13 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core import dates
 from core.admin_mixins import GuardedAdmin, ReadOnlyAdminMixin
+from core.models import Criterion
 from jury import permissions, queries, services
 from jury.admin.access import (
     has_seat,
     message_refusal,
 )
+from jury.enums import SCORE_MAX, SCORE_MIN
 from jury.forms import ConflictForm, ScoreSheetForm
 from jury.models import (
+    CalibrationScore,
+    CalibrationText,
     ScoringNomination,
 )
 from nominations.models import Attachment
@@ -89,8 +95,78 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
                 "next_nomination": queries.next_for_juror(request.user),
                 "scoring_open": permissions.scoring_is_open(competition),
                 "days_left": dates.days_left(competition.scoring_closes_at),
+                "calibration_pending": services.calibration_pending(seat),
             }
         return super().changelist_view(request, {**(extra_context or {}), **context})
+
+    def calibration_view(self, request):
+        """The juror scores the chair's calibration texts; once they have, the page shows
+        the panel's spread (no names) and the chair's reference scores beside their own,
+        with the criteria's guidance. Calibration scores never count."""
+        seat = _current_seat(request.user)
+        if seat is None:
+            raise PermissionDenied
+        texts = list(CalibrationText.objects.filter(competition=seat.competition).order_by("pk"))
+        if not texts:
+            raise Http404
+        criteria = list(Criterion.objects.order_by("number"))
+        typed: dict = {}
+        if request.method == "POST":
+            for text in texts:
+                for criterion in criteria:
+                    value = request.POST.get(f"t{text.pk}_k{criterion.number}", "")
+                    if re.fullmatch(r"[1-5]", value):
+                        typed.setdefault(text.pk, {})[criterion.number] = int(value)
+            try:
+                services.calibration_save(seat=seat, values=typed)
+            except ValidationError as refused:
+                message_refusal(request, refused)
+            else:
+                messages.success(request, gettext("Kalibrointipisteesi on tallennettu."))
+                return redirect("admin:jury_scoringnomination_calibration")
+        own: dict = {}
+        spread: dict = {}
+        for juror, text_id, number, value in CalibrationScore.objects.filter(
+            text__in=texts
+        ).values_list("juror_id", "text_id", "criterion_number", "value"):
+            if juror == seat.pk:
+                own[(text_id, number)] = value
+            spread.setdefault((text_id, number), {}).setdefault(value, 0)
+            spread[(text_id, number)][value] += 1
+        done = not services.calibration_pending(seat)
+        scale = list(range(SCORE_MIN, SCORE_MAX + 1))
+        rows = [
+            {
+                "text": text,
+                "criteria": [
+                    {
+                        "criterion": criterion,
+                        "field": f"t{text.pk}_k{criterion.number}",
+                        "value": typed.get(text.pk, {}).get(criterion.number)
+                        or own.get((text.pk, criterion.number)),
+                        "reference": text.reference.get(str(criterion.number)),
+                        "spread": [
+                            spread.get((text.pk, criterion.number), {}).get(value, 0)
+                            for value in scale
+                        ],
+                    }
+                    for criterion in criteria
+                ],
+            }
+            for text in texts
+        ]
+        return TemplateResponse(
+            request,
+            "admin/jury/scoringnomination/calibration.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Kalibrointi ennen arviointia"),
+                "opts": self.model._meta,
+                "rows": rows,
+                "done": done and not typed,
+                "scale": scale,
+            },
+        )
 
     def done_view(self, request):
         """The juror marks the year's scoring done: a page that says what that locks and who
@@ -138,6 +214,11 @@ class ScoringNominationAdmin(GuardedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin)
                 "valmis/",
                 self.admin_site.admin_view(self.done_view),
                 name="jury_scoringnomination_done",
+            ),
+            path(
+                "kalibrointi/",
+                self.admin_site.admin_view(self.calibration_view),
+                name="jury_scoringnomination_calibration",
             ),
             path(
                 "<int:nomination_id>/liite/<int:attachment_id>/",

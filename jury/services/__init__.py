@@ -5,6 +5,7 @@ panel and its invitations); they are named here, so that callers write
 ``services.score_save`` wherever the code sits.
 """
 
+from jury.services.calibration import calibration_pending, calibration_save
 from jury.services.feedback import (
     CriterionFeedback,
     FeedbackPreview,
@@ -79,6 +80,8 @@ __all__ = [
     "agenda_propose",
     "agenda_ready",
     "agenda_remove",
+    "calibration_pending",
+    "calibration_save",
     "conflict_declare",
     "conflict_withdraw",
     "enrolment_device",

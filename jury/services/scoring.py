@@ -27,6 +27,7 @@ from jury.permissions import (
     scoring_is_open,
 )
 from jury.queries import juror_progress, next_for_juror
+from jury.services.calibration import calibration_pending
 from nominations.enums import NominationState
 from nominations.models import Nomination
 
@@ -82,6 +83,10 @@ def score_save(
     _require_not_done(seat)
     if not scoring_is_open(seat.competition):
         raise ValidationError(_("Arviointiaika on päättynyt; pisteitä ei voi enää muuttaa."))
+    if calibration_pending(seat):
+        raise ValidationError(
+            _("Pisteytä ensin vuoden kalibrointitekstit: ne löytyvät arviointilistasi alusta.")
+        )
     if nomination.state != NominationState.SUBMITTED:
         raise ValidationError(_("Ehdotus ei ole mukana kilpailussa."))
     if ConflictOfInterest.objects.filter(juror=seat, nomination=nomination).exists():

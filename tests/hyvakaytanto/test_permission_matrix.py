@@ -29,7 +29,7 @@ from core.enums import Phase
 from core.models import Competition
 from jury import services as jury_services
 from jury.enums import JuryRole, Recognition, ShortlistRule
-from jury.models import Finalist, JuryMember
+from jury.models import CalibrationText, Finalist, JuryMember
 from nominations.models import Attachment, Nomination
 from tests.addresses import SWEEP_REPORT, World, addresses
 from tests.admin_login import admin_login
@@ -226,6 +226,7 @@ for _model, views in {
         "changelist": OPEN_SEAT,
         "change": OPEN_SEAT,  # the scoring screen
         "done": OPEN_SEAT,
+        "calibration": OPEN_SEAT,
         "attachment": OPEN_SEAT,
         "history": NOBODY,
     },
@@ -235,6 +236,14 @@ for _model, views in {
         "reliability": OPEN_CHAIR_AND_STAFF,
         "change": NOBODY,
         "history": NOBODY,
+    },
+    # Calibration texts: the year's chair writes them while the year runs.
+    "jury_calibrationtext": {
+        "changelist": OPEN_CHAIR,
+        "add": OPEN_CHAIR,
+        "change": OPEN_CHAIR,
+        "delete": OPEN_CHAIR,
+        "history": OPEN_CHAIR,
     },
     # The jury's meeting: one page for the year's panel; the chair's changes are its POSTs.
     "jury_agendaitem": {"changelist": OPEN_SEAT, "change": NOBODY, "history": NOBODY},
@@ -415,6 +424,7 @@ YEAR_OF = {
     "jury.rankingentry": "competition",
     "jury.jurymember": "competition",
     "jury.invitation": "competition",
+    "jury.calibrationtext": "competition",
     "jury.finalist": "nomination__competition",
     "jury.feedbackround": "pk",
     "jury.score": "nomination__competition",
@@ -546,6 +556,10 @@ def test_every_role_opens_only_what_it_may(db, settings, phase):
     other = other_year(this.year - 1)
     vote = Vote.objects.filter(competition=this).select_related("voter").first()
     voter = vote.voter if vote else other["competition"].votes.first().voter
+    for year in (this, other["competition"]):  # one calibration text a year
+        CalibrationText.objects.create(
+            competition=year, title="Esimerkki", text="Esimerkki.", reference={"1": 3}
+        )
     clients = clients_for(this, other, voter)
     world = TwoYears(this, other["competition"])
     if not Attachment.objects.filter(nomination=world.nomination).exists():
