@@ -1,7 +1,9 @@
-"""The jury's meeting in Chromium: the chair proposes the agenda, moves an item and writes a
-note on a phone; a juror follows the same agenda read-only; the chair opens a revision
-round, a juror changes their scores with a reason, the page shows the places before and
-after, and the chair shortlists on the revised scores. axe finds nothing serious."""
+"""The jury's year in Chromium, four jurors: each calibrates on the chair's example text and
+scores on the ordinary sheet; the chair proposes the agenda, moves an item and writes a note
+on a phone; a juror follows the same agenda read-only; the chair opens a revision round, a
+juror changes their scores with a reason, the page shows the places before and after, and
+the ranking the shortlist is made from reads the revised scores. axe finds nothing
+serious."""
 
 from datetime import timedelta
 
@@ -9,6 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Criterion
+from jury.models import CalibrationText, Finalist, Score
 from tests.admin_login import admin_login
 from tests.browser.conftest import (
     has_horizontal_scroll,
@@ -18,7 +22,6 @@ from tests.browser.conftest import (
 from tests.factories.hyvakaytanto import CompetitionFactory
 from tests.factories.jury import JuryMemberFactory
 from tests.factories.nominations import NominationFactory
-from tests.jury.test_queries import give
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PHONE = {"width": 375, "height": 800}
@@ -41,11 +44,46 @@ def test_the_chair_runs_the_meeting_on_a_phone_and_a_juror_follows(live_server, 
     jurors = [chair, *JuryMemberFactory.create_batch(3, competition=year)]
     names = ["Perhe yhtenäiseksi", "Enna-malli", "Sijaishuollon haastekisa", "Ruskon nanny"]
     nominations = [NominationFactory(competition=year, practice_name=name) for name in names]
+    CalibrationText.objects.create(
+        competition=year,
+        title="Esimerkki: perheiden ryhmätoiminta",
+        text="Kunta kokeili vertaisryhmiä perheille ja arvioi niitä kyselyllä.",
+        reference={str(n): 3 for n in range(1, 5)},
+    )
+
+    def sheet(n, nomination) -> list[int]:
+        """Juror n's scores: one clear leader; two at the line, where the panel's halves see
+        it the other way round; one the jurors disagree on widely."""
+        if nomination == nominations[0]:
+            return [5, 5, 5, 5]
+        if nomination in nominations[1:3]:
+            first = (nomination == nominations[1]) == (n < 2)
+            return [4] * 4 if first else [3] * 4
+        return [2, 5 if n % 2 else 1, 2, 2]
+
+    criteria = list(Criterion.objects.order_by("number"))
     for n, juror in enumerate(jurors):
-        give(juror, nominations[0], [5, 5, 5, 5])
-        give(juror, nominations[1], [4, 4, 4, 4] if n < 2 else [3, 3, 3, 3])
-        give(juror, nominations[2], [3, 3, 3, 3] if n < 2 else [4, 4, 4, 4])
-        give(juror, nominations[3], [2, 5 if n % 2 else 1, 2, 2])
+        page = signed_in(browser, live_server, juror.user)
+        # 1. Calibration first: the list says so, then the juror sees the references.
+        page.goto(live_server.url + "/admin/jury/scoringnomination/")
+        page.get_by_role("link", name="Aloita kalibroinnilla").click()
+        for criterion in criteria:
+            page.get_by_label(f"Pisteesi, K{criterion.number}").select_option(str(2 + n % 3))
+        page.get_by_role("button", name="Tallenna kalibrointipisteet").click()
+        page.wait_for_selector("text=Puheenjohtajan viitepisteet: 3")
+        if n == 0:
+            assert serious_accessibility_violations(page) == []
+            screenshot(page, "meeting-calibration-1280")
+        # 2. Scoring, on the ordinary sheet.
+        for nomination in nominations:
+            values = sheet(n, nomination)
+            page.goto(live_server.url + f"/admin/jury/scoringnomination/{nomination.pk}/change/")
+            for criterion, value in zip(criteria, values, strict=True):
+                page.check(f"input[name=value_{criterion.pk}][value='{value}']")
+            page.click("input[type=submit][value='Tallenna']")
+            page.wait_for_selector("text=Pisteet on tallennettu.")
+        page.context.close()
+    assert Score.objects.count() == 4 * 4 * 4
 
     phone = signed_in(browser, live_server, chair.user, phone=True)
     phone.goto(live_server.url + "/admin/jury/agendaitem/")
@@ -102,6 +140,15 @@ def test_the_chair_runs_the_meeting_on_a_phone_and_a_juror_follows(live_server, 
     chair_desk.goto(live_server.url + "/admin/jury/rankingentry/")
     rows = chair_desk.locator("#result_list tbody tr").all_inner_texts()
     assert [row.split("\t")[1] for row in rows][:2] == [
+        "Perhe yhtenäiseksi",
+        "Sijaishuollon haastekisa",
+    ]
+    for nomination in (nominations[0], nominations[2]):
+        chair_desk.check(f"input[name=_selected_action][value='{nomination.pk}']")
+    chair_desk.select_option("select[name=action]", "shortlist")
+    chair_desk.click("button[name=index]")
+    chair_desk.wait_for_selector("text=2 finalistia valittu.")
+    assert sorted(Finalist.objects.values_list("nomination__practice_name", flat=True)) == [
         "Perhe yhtenäiseksi",
         "Sijaishuollon haastekisa",
     ]
