@@ -108,8 +108,8 @@ def agenda_move(*, item: AgendaItem, by, up: bool) -> None:
     if neighbour is None:
         return
     item.position, neighbour.position = neighbour.position, item.position
-    # Through a free number: (competition, position) need not be unique, but the swap reads
-    # as one move in the history.
+    # Positions are not unique, so the two rows swap in two plain updates (an order is not
+    # kept in the items' history; the notes are).
     AgendaItem.objects.filter(pk=item.pk).update(position=item.position)
     AgendaItem.objects.filter(pk=neighbour.pk).update(position=neighbour.position)
 
