@@ -68,6 +68,8 @@ YEAR_FLOW = {
     "voting": ["VotingRules", "VoteCluster", "VoteTally", "VoterMailbox"],
     "archive": ["ResultsPublication", "AwardYear", "Award"],
 }
+# A juror's whole admin: the list to score (first in YEAR_FLOW) and the panel's meeting.
+JUROR_SCREENS = {"ScoringNomination", "AgendaItem"}
 # Technical screens, by the Finnish name staff see (their own apps name them in English).
 MAINTENANCE_NAMES = {
     "hyvakaytanto.outgoingemail": gettext_lazy("Lähtevät sähköpostit"),
@@ -125,10 +127,12 @@ class SecureAdminSite(admin.AdminSite):
         return year_apps
 
     def index(self, request, extra_context=None):
-        """Someone whose whole admin is one screen (a juror: their nominations to score)
-        lands on it rather than on a list with one line."""
+        """Someone whose admin is one screen, or a juror's few (their nominations to score,
+        and the meeting that follows), lands on the first rather than on a short list."""
         screens = [m for app in self.get_app_list(request) for m in app["models"]]
-        if len(screens) == 1 and screens[0].get("admin_url"):
+        names = {screen["object_name"] for screen in screens}
+        one = len(screens) == 1 or (names == JUROR_SCREENS)
+        if one and screens[0].get("admin_url"):
             return redirect(screens[0]["admin_url"])
         return super().index(request, extra_context)
 
