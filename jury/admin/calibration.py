@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Criterion
-from jury.admin.access import chaired_years
+from core.models import Competition, Criterion
+from jury.admin.access import has_seat, visible_competition_ids
 from jury.enums import SCORE_MAX, SCORE_MIN
 from jury.models import CalibrationText
 
@@ -68,15 +68,20 @@ class CalibrationTextAdmin(admin.ModelAdmin):
     list_display = ["title", "competition"]
     form = CalibrationTextForm
 
+    def _chaired(self, request) -> list[int]:
+        """The years the user chairs: for someone seated on a panel, the years they oversee
+        are exactly those (both answers are kept for the request by jury.admin.access)."""
+        return visible_competition_ids(request) if has_seat(request) else []
+
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(competition__in=chaired_years(request))
+        return super().get_queryset(request).filter(competition__in=self._chaired(request))
 
     def get_form(self, request, obj=None, **kwargs):
         # The reference fields are made per criterion in the form's __init__ (rows in the
         # database), so the model form is built from the model's own fields alone.
         kwargs["fields"] = CalibrationTextForm.Meta.fields
         form = super().get_form(request, obj, **kwargs)
-        years = chaired_years(request)
+        years = Competition.objects.filter(pk__in=self._chaired(request))
 
         class ForTheChair(form):
             def __init__(self, *args, **inner):
@@ -89,7 +94,7 @@ class CalibrationTextAdmin(admin.ModelAdmin):
         return ["competition", "title", "text", *[f"k{n}" for n in numbers]]
 
     def _chairs(self, request) -> bool:
-        return bool(chaired_years(request))
+        return bool(self._chaired(request))
 
     def has_module_permission(self, request) -> bool:
         return self._chairs(request)
