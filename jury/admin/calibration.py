@@ -29,11 +29,14 @@ class CalibrationTextForm(forms.ModelForm):
         self.fields["competition"].queryset = self.fields["competition"].queryset.filter(
             pk__in=[year.pk for year in years]
         )
+        newest = self.fields["competition"].queryset.order_by("-year").first()
+        if newest is not None and self.instance.pk is None:
+            self.fields["competition"].initial = newest.pk  # the year the chair is running
         for criterion in Criterion.objects.order_by("number"):
             name = f"k{criterion.number}"
             self.fields[name] = forms.TypedChoiceField(
                 label=f"K{criterion.number} {criterion.name}",
-                choices=SCALE,
+                choices=[("", "—"), *SCALE],  # chosen on purpose, never a silent 1
                 coerce=int,
                 help_text=_("Puheenjohtajan viitepisteet"),
                 initial=(self.instance.reference or {}).get(str(criterion.number)),

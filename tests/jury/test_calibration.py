@@ -111,3 +111,21 @@ def test_a_year_without_texts_has_no_calibration(panel_year, juror, client, nomi
         reverse("admin:jury_scoringnomination_change", args=[nomination.pk]), sheet(4)
     )
     assert saved.status_code == 302
+
+
+def test_a_text_without_a_reference_score_is_refused_and_keeps_what_was_typed(
+    panel_year, chair, client
+):
+    login(client, chair)
+    form = client.get("/admin/jury/calibrationtext/add/").content.decode()
+    assert f'<option value="{panel_year.pk}" selected>' in form  # the chair's year, preselected
+
+    refused = client.post(
+        "/admin/jury/calibrationtext/add/",
+        {"competition": panel_year.pk, "title": "Esimerkki C", "text": "Kunta kokeili.", "k1": "3"},
+    )
+
+    assert refused.status_code == 200
+    assert "Tämä kenttä vaaditaan." in text_of(refused)
+    assert 'value="Esimerkki C"' in refused.content.decode()
+    assert not CalibrationText.objects.exists()
